@@ -1,0 +1,69 @@
+"""The sidebar every page shares: language, the device in use, and presentation mode.
+
+``app.py`` calls :func:`render_sidebar` on every run, before ``nav.run()``. The widgets keep their
+values in ``st.session_state`` under ``app_lang`` (read by :func:`ui.i18n.lang`) and ``app_present``
+(read by :func:`presenting`), so the choice carries across pages.
+"""
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from gan import train
+from ui.i18n import LANG_KEY, LANGS, tr
+
+PRESENT_KEY = "app_present"
+
+# Larger type and roomier spacing for a projector; the wide layout is set by app.py.
+PRESENTATION_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] p,
+[data-testid="stMainBlockContainer"] li,
+[data-testid="stMainBlockContainer"] label,
+[data-testid="stMainBlockContainer"] button { font-size: 1.3rem !important; line-height: 1.6; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 3.2rem !important; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 2.4rem !important; }
+[data-testid="stMainBlockContainer"] h3 { font-size: 1.9rem !important; }
+[data-testid="stMainBlockContainer"] .katex { font-size: 1.45em !important; }
+[data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+</style>
+"""
+
+
+def presenting() -> bool:
+    """True when the classroom presentation mode is on (pages then hide advanced controls)."""
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def pick_device() -> torch.device:
+    """The device the app computes on: CUDA, then Apple MPS, then the CPU."""
+    return train.pick_device("auto")
+
+
+def describe_device(device: torch.device) -> str:
+    """A short human-readable name for ``device``: "CPU", the GPU's name, or "Apple GPU (MPS)"."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    if device.type == "mps":
+        return "Apple GPU (MPS)"
+    return "CPU"
+
+
+@st.cache_resource(show_spinner=False)
+def _device_name() -> str:
+    return describe_device(pick_device())
+
+
+def render_sidebar() -> None:
+    """Draw the shared sidebar controls and apply presentation mode."""
+    with st.sidebar:
+        st.radio(tr("Language", "语言"), list(LANGS), format_func=LANGS.__getitem__, key=LANG_KEY,
+                 horizontal=True,
+                 help=tr("Every label, help text and explanation follows this choice.",
+                         "所有标签、帮助说明和讲解文字都会跟随这里的选择。"))
+        st.toggle(tr("Presentation mode", "演示模式"), key=PRESENT_KEY,
+                  help=tr("For classrooms: larger type, a wide layout and fewer controls on screen.",
+                          "适合课堂：更大的字号、宽屏布局，屏幕上的控件更少。"))
+        st.caption(tr("Computing on", "计算设备") + f": **{_device_name()}**")
+    if presenting():
+        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
