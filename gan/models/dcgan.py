@@ -1,0 +1,86 @@
+"""DCGAN (Radford et al. 2015) for 28x28, 32x32 and 64x64 images with 1 or 3 channels.
+
+Also holds the HugGAN-community DCGAN generator layout (``huggan/dcgan-mnist``) so its public
+weights load strictly.
+"""
+from __future__ import annotations
+
+import torch
+from huggingface_hub import PyTorchModelHubMixin
+from torch import nn
+from torch.nn.utils import spectral_norm as _sn
+
+SIZES = {28: (7, 2), 32: (4, 3), 64: (4, 4)}  # image_size -> (start resolution, number of 2x upsamplings)
+
+
+def _layout(image_size: int) -> tuple[int, int]:
+    if image_size not in SIZES:
+        raise ValueError(f"image_size must be one of {sorted(SIZES)}, got {image_size}")
+    return SIZES[image_size]
+
+
+def maybe_sn(layer: nn.Module, on: bool) -> nn.Module:
+    return _sn(layer) if on else layer
+
+
+class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):
+    """z (B, latent_dim) -> image (B, channels, image_size, image_size) in [-1, 1]."""
+
+    def __init__(self, latent_dim: int = 100, channels: int = 1, image_size: int = 28, width: int = 64):
+        super().__init__()
+        start, n_up = _layout(image_size)
+        self.latent_dim, self.channels, self.image_size = latent_dim, channels, image_size
+        c = width * 2 ** (n_up - 1)
+        self.start, self.c0 = start, c
+        self.project = nn.Sequential(nn.Linear(latent_dim, c * start * start, bias=False),
+                                     nn.BatchNorm1d(c * start * start), nn.ReLU(inplace=True))
+        layers: list[nn.Module] = []
+        for _ in range(n_up - 1):
+            layers += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU(inplace=True)]
+            c //= 2
+        layers += [nn.ConvTranspose2d(c, channels, 4, 2, 1), nn.Tanh()]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        h = self.project(z.flatten(1)).view(-1, self.c0, self.start, self.start)  # (B, C0, s, s)
+        return self.net(h)
+
+
+class DCGANDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):
+    """image (B, C, H, W) -> one logit per image (B,)."""
+
+    def __init__(self, channels: int = 1, image_size: int = 28, width: int = 64, spectral_norm: bool = False):
+        super().__init__()
+        start, n_down = _layout(image_size)
+        layers: list[nn.Module] = [maybe_sn(nn.Conv2d(channels, width, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2, inplace=True)]
+        c = width
+        for _ in range(n_down - 1):
+            layers.append(maybe_sn(nn.Conv2d(c, c * 2, 4, 2, 1), spectral_norm))
+            if not spectral_norm:
+                layers.append(nn.BatchNorm2d(c * 2))
+            layers.append(nn.LeakyReLU(0.2, inplace=True))
+            c *= 2
+        self.features = nn.Sequential(*layers)
+        self.head = maybe_sn(nn.Linear(c * start * start, 1), spectral_norm)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x).flatten(1)).squeeze(1)  # (B,)
+
+
+class HugGANDCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):
+    """The generator layout of ``huggan/dcgan-mnist``: z (B, 100, 1, 1) -> (B, 3, 64, 64)."""
+
+    def __init__(self, num_channels: int = 3, latent_dim: int = 100, hidden_size: int = 64):
+        super().__init__()
+        self.latent_dim, self.channels, self.image_size = latent_dim, num_channels, 64
+        h = hidden_size
+        self.model = nn.Sequential(
+            nn.ConvTranspose2d(latent_dim, h * 8, 4, 1, 0, bias=False), nn.BatchNorm2d(h * 8), nn.ReLU(True),
+            nn.ConvTranspose2d(h * 8, h * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(h * 4), nn.ReLU(True),
+            nn.ConvTranspose2d(h * 4, h * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(h * 2), nn.ReLU(True),
+            nn.ConvTranspose2d(h * 2, h, 4, 2, 1, bias=False), nn.BatchNorm2d(h), nn.ReLU(True),
+            nn.ConvTranspose2d(h, num_channels, 4, 2, 1, bias=False), nn.Tanh(),
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.model(z.view(z.shape[0], -1, 1, 1))  # (B, 3, 64, 64)

@@ -1,0 +1,661 @@
+"""Model-agnostic GAN training: a config dataclass, a pull-based Trainer, a background job.
+
+``Trainer(config).run()`` is an iterator of frozen :class:`TrainEvent`s. The CLI prints them; a
+:class:`TrainingJob` runs the iterator in a thread and pushes the events into a queue that a page
+drains. Nothing here imports Streamlit.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import math
+import os
+import queue
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import losses as L
+from .data import TOY_DATASETS, load_images, sample_toy, toy_modes
+from .models import discriminator_class, generator_class, spec
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "training_state.pt"
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """"auto" -> cuda, then mps, then cpu; otherwise the named device."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError("CUDA was asked for but no GPU is available")
+    return torch.device(name)
+
+
+def device_label(device: torch.device | None = None) -> str:
+    device = device or pick_device()
+    if device.type == "cuda":
+        return f"GPU: {torch.cuda.get_device_name(device)}"
+    if device.type == "mps":
+        return "GPU: Apple MPS"
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+@dataclass
+class TrainConfig:
+    model: str = "cgan"
+    dataset: str = "mnist"  # mnist / fashion-mnist, or a toy dataset for model "toy"
+    loss: str = "ns"
+    lr_d: float = 2e-4
+    lr_g: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    optimizer: str = "adam"  # adam, sgd, rmsprop
+    batch_size: int = 64
+    n_critic: int = 1
+    steps: int = 2000
+    epochs: float | None = None  # when set, overrides steps: epochs * len(data) / batch_size
+    sample_every: int = 100
+    log_every: int = 10
+    seed: int = 0
+    device: str = "auto"
+    latent_dim: int | None = None  # None: the family's default
+    width: int = 64  # image models: base channel count; toy models: hidden units
+    depth: int = 3  # toy models: hidden layers
+    activation: str = "relu"  # toy generator activation
+    noise: str = "gaussian"  # toy noise: gaussian or uniform
+    image_size: int = 28
+    gp_weight: float = 10.0
+    aux_weight: float = 1.0  # conditional models with an auxiliary classifier head
+    ema: float = 0.0  # decay of an exponential moving average of G's weights (0 = off)
+    data_limit: int | None = None
+    n_samples: int = 64
+    snapshot_seconds: float = 0.0  # toy: also snapshot whenever this much time has passed
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+    def validate(self) -> "TrainConfig":
+        s = spec(self.model)
+        if s.discriminator is None:
+            raise ValueError(f"model {self.model!r} cannot be trained here; trainable: dcgan, cgan, toy")
+        L.check_loss(self.loss)
+        if s.kind == "toy" and self.dataset not in TOY_DATASETS:
+            raise ValueError(f"toy models train on {', '.join(TOY_DATASETS)}; got {self.dataset!r}")
+        if s.kind == "image" and self.dataset in TOY_DATASETS:
+            raise ValueError(f"{self.model} trains on images (mnist, fashion-mnist), not {self.dataset!r}")
+        checks = [
+            (self.lr_d > 0 and math.isfinite(self.lr_d), "lr_d must be a positive number"),
+            (self.lr_g > 0 and math.isfinite(self.lr_g), "lr_g must be a positive number"),
+            (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1, "betas must be in [0, 1)"),
+            (1 <= self.batch_size <= 4096, "batch_size must be between 1 and 4096"),
+            (1 <= self.n_critic <= 20, "n_critic must be between 1 and 20"),
+            (1 <= self.steps <= 10_000_000, "steps must be between 1 and 10,000,000"),
+            (self.epochs is None or 0 < self.epochs <= 10_000, "epochs must be positive"),
+            (self.sample_every >= 1 and self.log_every >= 1, "sample_every and log_every must be >= 1"),
+            (self.optimizer in ("adam", "sgd", "rmsprop"), "optimizer must be adam, sgd or rmsprop"),
+            (0 <= self.ema < 1, "ema must be in [0, 1)"),
+            (self.latent_dim is None or 1 <= self.latent_dim <= 1024, "latent_dim must be between 1 and 1024"),
+            (1 <= self.width <= 1024 and 1 <= self.depth <= 16, "width/depth out of range"),
+            (1 <= self.n_samples <= 400, "n_samples must be between 1 and 400"),
+        ]
+        for ok, msg in checks:
+            if not ok:
+                raise ValueError(msg)
+        return self
+
+
+@dataclass(frozen=True)
+class TrainEvent:
+    step: int
+    total_steps: int
+    loss_d: float
+    loss_g: float
+    d_real: float  # mean sigmoid(D(x)) over the last log window
+    d_fake: float  # mean sigmoid(D(G(z)))
+    grad_norm_d: float
+    grad_norm_g: float
+    images_per_sec: float
+    elapsed: float
+    status: str = "running"  # running, done, stopped, failed
+    message: str = ""
+    samples: np.ndarray | None = None  # image grid (H, W) or (H, W, 3) uint8
+    toy: dict | None = None  # toy snapshot: real, fake, grid, arrows, manifold
+    kind: str = "both"  # which networks were updated: both, d, g
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "running"
+
+
+def make_grid(images: torch.Tensor, nrow: int | None = None, pad: int = 2) -> np.ndarray:
+    """(B, C, H, W) in [-1, 1] -> uint8 grid (H', W') for gray or (H', W', 3) for colour."""
+    import torchvision.utils as vutils
+    b = images.shape[0]
+    nrow = nrow or max(1, int(math.ceil(math.sqrt(b))))
+    grid = vutils.make_grid(images.detach().float().cpu().clamp(-1, 1), nrow=nrow, padding=pad,
+                            normalize=True, value_range=(-1, 1), pad_value=1.0)  # (3, H', W')
+    arr = (grid * 255 + 0.5).clamp(0, 255).to(torch.uint8).permute(1, 2, 0).numpy()
+    return arr[..., 0] if images.shape[1] == 1 else arr
+
+
+def _optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=betas)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr)
+    return torch.optim.SGD(params, lr=lr, momentum=betas[0])
+
+
+class TrainingFailed(RuntimeError):
+    pass
+
+
+class Trainer:
+    """Trains one GAN. ``run()`` yields events; ``stop_event`` is checked every step."""
+
+    def __init__(self, config: TrainConfig, *, data=None, stop_event: threading.Event | None = None,
+                 toy_points: np.ndarray | None = None, rank: int = 0, world_size: int = 1):
+        self.cfg = config.validate()
+        self.spec = spec(config.model)
+        self.kind = self.spec.kind
+        self.conditional = self.spec.conditional
+        self.stop_event = stop_event or threading.Event()
+        self.rank, self.world_size = rank, world_size
+        self.device = pick_device(config.device)
+        torch.manual_seed(config.seed + rank)
+        self.gen = torch.Generator(device="cpu").manual_seed(config.seed + 1000 * rank)
+        self.toy_points = toy_points
+        self.data = None
+        if self.kind == "image":
+            self.data = data if data is not None else load_images(config.dataset, limit=config.data_limit)
+            self.images = self.data.images.to(self.device)  # (N, 1, 28, 28) already on the device
+            self.labels = self.data.labels.to(self.device)
+            self.n_classes = self.data.n_classes
+            if config.image_size != self.images.shape[-1]:
+                self.images = nn.functional.interpolate(self.images, size=config.image_size, mode="bilinear",
+                                                        align_corners=False)
+        self.G, self.D = self._build_models()
+        self.G_ema = copy.deepcopy(self.G).eval() if config.ema > 0 else None
+        betas = (config.beta1, config.beta2)
+        self.opt_g = _optimizer(config.optimizer, self.G.parameters(), config.lr_g, betas)
+        self.opt_d = _optimizer(config.optimizer, self.D.parameters(), config.lr_d, betas)
+        self.G_train, self.D_train = self.G, self.D
+        if world_size > 1:
+            if config.loss == "wgan-gp":
+                raise ValueError("wgan-gp needs double backward, which this project does not run under torchrun; "
+                                 "choose another loss")
+            from torch.nn.parallel import DistributedDataParallel as DDP
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            self.G_train = DDP(self.G, device_ids=ids)
+            self.D_train = DDP(self.D, device_ids=ids)
+        self.step = 0
+        self.total_steps = self._total_steps()
+        fixed = torch.Generator().manual_seed(config.seed + 12345)
+        n = config.n_samples
+        self.fixed_z = self._sample_z(n, fixed)
+        self.fixed_y = (torch.arange(n) % 10).to(self.device) if self.conditional else None
+        self.toy_real = sample_toy(config.dataset, 1000, fixed, toy_points).to(self.device) if self.kind == "toy" else None
+        self._good = self._snapshot_weights()
+        self._good_step = 0
+
+    # ------------------------------------------------------------------ construction
+    def _build_models(self) -> tuple[nn.Module, nn.Module]:
+        c = self.cfg
+        gcls, dcls = generator_class(c.model), discriminator_class(c.model)
+        if self.kind == "toy":
+            g = gcls(latent_dim=c.latent_dim or 2, hidden=c.width, depth=c.depth, activation=c.activation, noise=c.noise)
+            d = dcls(hidden=c.width, depth=c.depth)
+        elif self.conditional:
+            g = gcls(latent_dim=c.latent_dim or 64, n_classes=self.n_classes, channels=self.images.shape[1],
+                     image_size=c.image_size, width=c.width)
+            d = dcls(n_classes=self.n_classes, channels=self.images.shape[1], image_size=c.image_size, width=c.width,
+                     aux_classifier=c.aux_weight > 0)
+        else:
+            g = gcls(latent_dim=c.latent_dim or 100, channels=self.images.shape[1], image_size=c.image_size, width=c.width)
+            d = dcls(channels=self.images.shape[1], image_size=c.image_size, width=c.width,
+                     spectral_norm=c.loss in ("hinge", "wgan-gp"))
+        return g.to(self.device).train(), d.to(self.device).train()
+
+    def _total_steps(self) -> int:
+        c = self.cfg
+        if c.epochs is not None and self.kind == "image":
+            per_epoch = max(1, len(self.images) // (c.batch_size * self.world_size))
+            return max(1, int(round(c.epochs * per_epoch)))
+        return c.steps
+
+    def _sample_z(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        g = generator or self.gen
+        if self.kind == "toy":
+            return self.G.sample_z(n, generator=g).to(self.device)
+        return torch.randn(n, self.G.latent_dim, generator=g).to(self.device)
+
+    def _real_batch(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        b = self.cfg.batch_size
+        if self.kind == "toy":
+            return sample_toy(self.cfg.dataset, b, self.gen, self.toy_points).to(self.device), None
+        idx = torch.randint(len(self.images), (b,), generator=self.gen).to(self.device)
+        return self.images[idx], self.labels[idx]
+
+    def _G(self, z, y, train: bool = True):
+        g = self.G_train if train else self.G
+        return g(z, y) if self.conditional else g(z)
+
+    def _D(self, x, y):
+        return self.D_train(x, y) if self.conditional else self.D_train(x)
+
+    # ------------------------------------------------------------------ one step
+    def _d_step(self) -> dict[str, torch.Tensor]:
+        """One discriminator update. Returns un-synced tensors."""
+        c = self.cfg
+        real, y = self._real_batch()
+        b = real.shape[0]
+        with torch.no_grad():
+            # step: generate
+            y_fake = torch.randint(self.n_classes, (b,), generator=self.gen).to(self.device) if self.conditional else None
+            fake = self._G(self._sample_z(b), y_fake, train=False)
+        # step: classify
+        both = torch.cat([real, fake])  # (2B, ...) one forward for real and fake
+        y_both = torch.cat([y, y_fake]) if self.conditional else None
+        logits = self._D(both, y_both)
+        real_logits, fake_logits = logits[:b], logits[b:]
+        loss = L.d_loss(c.loss, real_logits, fake_logits)
+        if c.loss == "wgan-gp":
+            loss = loss + L.gradient_penalty(self.D, real, fake, *(() if y is None else (y,)), weight=c.gp_weight)
+        if self.conditional and c.aux_weight > 0:
+            cls = self.D.classify_last()
+            loss = loss + c.aux_weight * nn.functional.cross_entropy(cls[:b], y)
+        # step: update D
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        gn = torch.nn.utils.clip_grad_norm_(self.D.parameters(), float("inf"))
+        self.opt_d.step()
+        return {"loss_d": loss.detach(), "d_real": L.prob(real_logits.detach()).mean(),
+                "d_fake": L.prob(fake_logits.detach()).mean(), "grad_norm_d": gn.detach()}
+
+    def _g_step(self) -> dict[str, torch.Tensor]:
+        """One generator update. Returns un-synced tensors."""
+        c = self.cfg
+        b = c.batch_size
+        y = torch.randint(self.n_classes, (b,), generator=self.gen).to(self.device) if self.conditional else None
+        # step: generate
+        fake = self._G(self._sample_z(b), y)
+        logits = self._D(fake, y)
+        loss = L.g_loss(c.loss, logits)
+        if self.conditional and c.aux_weight > 0:
+            loss = loss + c.aux_weight * nn.functional.cross_entropy(self.D.classify_last(), y)
+        # step: update G
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        gn = torch.nn.utils.clip_grad_norm_(self.G.parameters(), float("inf"))
+        self.opt_g.step()
+        self.D.zero_grad(set_to_none=True)
+        if self.G_ema is not None:
+            with torch.no_grad():
+                for pe, p in zip(self.G_ema.parameters(), self.G.parameters()):
+                    pe.lerp_(p, 1 - c.ema)
+                for be, bb in zip(self.G_ema.buffers(), self.G.buffers()):
+                    be.copy_(bb)
+        return {"loss_g": loss.detach(), "grad_norm_g": gn.detach(), "d_fake_g": L.prob(logits.detach()).mean()}
+
+    def train_step(self, kind: str = "both") -> dict[str, torch.Tensor]:
+        """One training step: n_critic D updates and one G update ("both"), or only "d" or only "g"."""
+        stats: dict[str, torch.Tensor] = {}
+        if kind in ("both", "d"):
+            for _ in range(self.cfg.n_critic if kind == "both" else 1):
+                stats.update(self._d_step())
+        if kind in ("both", "g"):
+            stats.update(self._g_step())
+        self.step += 1
+        return stats
+
+    # ------------------------------------------------------------------ weights safety
+    def _snapshot_weights(self) -> dict:
+        snap = {"G": {k: v.detach().clone() for k, v in self.G.state_dict().items()},
+                "D": {k: v.detach().clone() for k, v in self.D.state_dict().items()}}
+        if self.G_ema is not None:
+            snap["G_ema"] = {k: v.detach().clone() for k, v in self.G_ema.state_dict().items()}
+        return snap
+
+    def _restore_good(self) -> None:
+        self.G.load_state_dict(self._good["G"])
+        self.D.load_state_dict(self._good["D"])
+        if self.G_ema is not None:
+            self.G_ema.load_state_dict(self._good["G_ema"])
+
+    def _weights_finite(self) -> bool:
+        return all(torch.isfinite(p).all() for p in list(self.G.parameters()) + list(self.D.parameters()))
+
+    # ------------------------------------------------------------------ outputs
+    @property
+    def sampler(self) -> nn.Module:
+        """The generator used for samples and saving (the EMA copy when enabled)."""
+        return self.G_ema if self.G_ema is not None else self.G
+
+    @torch.inference_mode()
+    def sample_grid(self) -> np.ndarray:
+        g = self.sampler
+        was = g.training
+        g.eval()
+        x = g(self.fixed_z, self.fixed_y) if self.conditional else g(self.fixed_z)
+        g.train(was)
+        nrow = 10 if self.conditional else None
+        return make_grid(x, nrow=nrow)
+
+    def toy_snapshot(self, grid_n: int = 40, n_arrows: int = 150, extent: float = 3.0) -> dict:
+        """Arrays the playground draws: real and fake points, D on a grid, G's gradient arrows, the manifold."""
+        G, D = self.G, self.D
+        with torch.no_grad():
+            fake = G(self.fixed_z[:1000] if len(self.fixed_z) >= 1000 else self._sample_z(1000, torch.Generator().manual_seed(7)))
+            xs = torch.linspace(-extent, extent, grid_n, device=self.device)
+            gx, gy = torch.meshgrid(xs, xs, indexing="xy")
+            pts = torch.stack([gx.flatten(), gy.flatten()], 1)  # (n*n, 2)
+            d_grid = L.prob(D(pts)).view(grid_n, grid_n)
+            zs = torch.linspace(-2, 2, 21, device=self.device)
+            zx, zy = torch.meshgrid(zs, zs, indexing="xy")
+            z = torch.zeros(zx.numel(), G.latent_dim, device=self.device)
+            z[:, 0] = zx.flatten()
+            if G.latent_dim > 1:
+                z[:, 1] = zy.flatten()
+            manifold = G(z).view(21, 21, 2)
+        # G's gradient on its own points: the direction that lowers L_G
+        x = fake[:n_arrows].clone().requires_grad_(True)
+        with torch.enable_grad():
+            lg = L.g_loss(self.cfg.loss, D(x))
+            (grad,) = torch.autograd.grad(lg, x)
+        self.D.zero_grad(set_to_none=True)
+        return {"real": self.toy_real.cpu().numpy(), "fake": fake.cpu().numpy(), "grid_x": xs.cpu().numpy(),
+                "d_grid": d_grid.cpu().numpy(), "arrow_xy": x.detach().cpu().numpy(),
+                "arrow_dir": (-grad).cpu().numpy(), "manifold": manifold.cpu().numpy(), "step": self.step}
+
+    def _event(self, acc: dict[str, list], n: int, t0: float, t_window: float, n_window: int, kind: str,
+               status="running", message="", with_samples=False) -> TrainEvent:
+        vals = {}
+        if acc:
+            keys = sorted(acc)
+            stacked = torch.stack([torch.stack(acc[k]).float().mean() for k in keys]).cpu().tolist()  # one sync
+            vals = dict(zip(keys, stacked))
+        self._last_bad = any(not math.isfinite(v) for v in vals.values())
+        rate = n_window * self.cfg.batch_size * self.world_size / max(t_window, 1e-9)
+        samples = toy = None
+        if with_samples and self.rank == 0:
+            if self.kind == "toy":
+                toy = self.toy_snapshot()
+            else:
+                samples = self.sample_grid()
+        nan = float("nan")
+        return TrainEvent(step=self.step, total_steps=self.total_steps, loss_d=vals.get("loss_d", nan),
+                          loss_g=vals.get("loss_g", nan), d_real=vals.get("d_real", nan),
+                          d_fake=vals.get("d_fake", vals.get("d_fake_g", nan)),
+                          grad_norm_d=vals.get("grad_norm_d", nan), grad_norm_g=vals.get("grad_norm_g", nan),
+                          images_per_sec=rate, elapsed=time.perf_counter() - t0, status=status, message=message,
+                          samples=samples, toy=toy, kind=kind)
+
+    def manual_step(self, kind: str = "both") -> TrainEvent:
+        """One step of D only, G only or both, reported at once (the playground's step buttons)."""
+        if kind not in ("both", "d", "g"):
+            raise ValueError("kind must be both, d or g")
+        t = time.perf_counter()
+        stats = self.train_step(kind)
+        acc = {k: [v] for k, v in stats.items()}
+        ev = self._event(acc, 1, t, time.perf_counter() - t, 1, kind, with_samples=True)
+        return self._check_finite(ev) or ev
+
+    def _check_finite(self, ev: TrainEvent) -> TrainEvent | None:
+        """After an event: keep these weights as the last good ones, or restore them and fail."""
+        bad = self._last_bad
+        if bad or not self._weights_finite():
+            self._restore_good()
+            self.step = self._good_step
+            msg = (f"losses became NaN or infinite at step {ev.step} (is a learning rate too high?); "
+                   f"training stopped and the weights from step {self._good_step} were kept")
+            return replace(ev, status="failed", message=msg, step=self._good_step, samples=None, toy=None)
+        self._good = self._snapshot_weights()
+        self._good_step = self.step
+        return None
+
+    def run(self) -> Iterator[TrainEvent]:
+        """Train until ``total_steps``, a stop request, or non-finite losses; yield events on the way."""
+        c = self.cfg
+        t0 = t_window = time.perf_counter()
+        last_snap = 0.0
+        acc: dict[str, list] = {}
+        n_window = 0
+        while self.step < self.total_steps:
+            if self.stop_event.is_set():
+                yield self._event(acc, n_window, t0, time.perf_counter() - t_window, max(n_window, 1), "both",
+                                  status="stopped", message=f"stopped at step {self.step}", with_samples=True)
+                return
+            stats = self.train_step()
+            for k, v in stats.items():
+                acc.setdefault(k, []).append(v)
+            n_window += 1
+            now = time.perf_counter()
+            due_sample = self.step % c.sample_every == 0 or self.step == self.total_steps or (
+                c.snapshot_seconds > 0 and now - last_snap >= c.snapshot_seconds)
+            if self.step % c.log_every == 0 or due_sample:
+                if self.device.type == "cuda":
+                    torch.cuda.synchronize()
+                ev = self._event(acc, n_window, t0, time.perf_counter() - t_window, n_window, "both",
+                                 with_samples=due_sample)
+                failed = self._check_finite(ev)
+                if failed is not None:
+                    yield failed
+                    return
+                if due_sample:
+                    last_snap = time.perf_counter()
+                acc, n_window, t_window = {}, 0, time.perf_counter()
+                yield ev
+        yield self._event({}, 0, t0, 1.0, 0, "both", status="done", message=f"finished {self.step} steps",
+                          with_samples=True)
+
+    # ------------------------------------------------------------------ checkpoints
+    def save(self, out_dir: str | Path, metrics: dict | None = None) -> Path:
+        """Save the generator (EMA copy if enabled), the discriminator and the optimiser state."""
+        from .hub import save_generator
+        extra = {"train_config": asdict(self.cfg), "step": self.step}
+        if metrics:
+            extra["metrics"] = metrics
+        out = save_generator(self.sampler, out_dir, discriminator=self.D, extra=extra)
+        state = {"opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(), "step": self.step,
+                 "G_raw": self.G.state_dict() if self.G_ema is not None else None}
+        torch.save(state, out / STATE_FILE)
+        return out
+
+    @classmethod
+    def resume(cls, folder: str | Path, **overrides) -> "Trainer":
+        """Continue a run saved by :meth:`save` (``overrides`` change config fields, e.g. steps)."""
+        from .hub import CheckpointError, load_folder, load_state_dict_file, strict_load
+        folder = Path(folder)
+        loaded = load_folder(folder)
+        info = loaded.config.get("gan_studio", {})
+        if "train_config" not in info:
+            raise CheckpointError(f"{folder.name} has no training config, so it cannot be resumed")
+        cfg = TrainConfig.from_dict({**info["train_config"], **overrides})
+        data = overrides.pop("data", None)
+        trainer = cls(cfg, data=data)
+        state_path = folder / STATE_FILE
+        try:
+            state = torch.load(state_path, map_location=trainer.device, weights_only=True)
+        except FileNotFoundError:
+            raise CheckpointError(f"{folder.name} has no {STATE_FILE}, so it cannot be resumed") from None
+        except Exception as e:
+            raise CheckpointError(f"{STATE_FILE} could not be read safely ({str(e)[:120]})") from None
+        raw_g = state.get("G_raw")
+        strict_load(trainer.G, {k: v.cpu() for k, v in raw_g.items()} if raw_g else loaded.model.state_dict(), "generator")
+        if trainer.G_ema is not None:
+            strict_load(trainer.G_ema, loaded.model.state_dict(), "EMA generator")
+        if loaded.discriminator is None:
+            raise CheckpointError(f"{folder.name} has no discriminator.safetensors, so it cannot be resumed")
+        strict_load(trainer.D, load_state_dict_file(folder / "discriminator.safetensors"), "discriminator")
+        trainer.opt_g.load_state_dict(state["opt_g"])
+        trainer.opt_d.load_state_dict(state["opt_d"])
+        trainer.step = int(state["step"])
+        trainer._good, trainer._good_step = trainer._snapshot_weights(), trainer.step
+        return trainer
+
+
+# ----------------------------------------------------------------------------- background jobs
+
+class JobLimitError(RuntimeError):
+    """Too many training jobs are running in this process."""
+
+
+def limits() -> dict[str, int]:
+    """Hosted-use caps from the environment: GAN_MAX_JOBS (concurrent runs), GAN_MAX_STEPS (per run)."""
+    def env_int(name: str, default: int) -> int:
+        try:
+            return max(1, int(os.environ.get(name, default)))
+        except ValueError:
+            return default
+    return {"max_jobs": env_int("GAN_MAX_JOBS", 4), "max_steps": env_int("GAN_MAX_STEPS", 1_000_000)}
+
+
+_jobs_lock = threading.Lock()
+_active_jobs: set["TrainingJob"] = set()
+
+
+def active_jobs() -> int:
+    with _jobs_lock:
+        return len(_active_jobs)
+
+
+class TrainingJob:
+    """Runs ``trainer.run()`` in a daemon thread and queues its events. No Streamlit in here.
+
+    Controls, all thread-safe: ``stop()``, ``pause()``, ``resume()``, ``request_step(kind)`` (while
+    paused), ``set_delay(seconds)`` between events. ``drain()`` returns the queued events.
+    """
+
+    def __init__(self, trainer: Trainer, *, paused: bool = False, delay: float = 0.0, max_queue: int = 10_000):
+        self.trainer = trainer
+        self.events: queue.Queue[TrainEvent] = queue.Queue(maxsize=max_queue)
+        self._paused = threading.Event()
+        if paused:
+            self._paused.set()
+        self._commands: queue.Queue[str] = queue.Queue()
+        self._wake = threading.Event()
+        self.delay = delay
+        self.error: str | None = None
+        self.last: TrainEvent | None = None
+        self.thread = threading.Thread(target=self._work, name="gan-training", daemon=True)
+        self.started = False
+
+    def start(self) -> "TrainingJob":
+        cap = limits()["max_jobs"]
+        with _jobs_lock:
+            if len(_active_jobs) >= cap:
+                raise JobLimitError(f"{len(_active_jobs)} training runs are already going on this server "
+                                    f"(the limit is {cap}); try again when one has finished")
+            _active_jobs.add(self)
+        self.started = True
+        self.thread.start()
+        return self
+
+    # controls
+    def stop(self) -> None:
+        self.trainer.stop_event.set()
+        self._wake.set()
+
+    def pause(self) -> None:
+        self._paused.set()
+
+    def resume(self) -> None:
+        self._paused.clear()
+        self._wake.set()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused.is_set()
+
+    def request_step(self, kind: str = "both") -> None:
+        if kind not in ("both", "d", "g"):
+            raise ValueError("kind must be both, d or g")
+        self._commands.put(kind)
+        self._wake.set()
+
+    def set_delay(self, seconds: float) -> None:
+        self.delay = max(0.0, float(seconds))
+
+    @property
+    def alive(self) -> bool:
+        return self.thread.is_alive()
+
+    def drain(self, limit: int = 100_000) -> list[TrainEvent]:
+        out = []
+        while len(out) < limit:
+            try:
+                out.append(self.events.get_nowait())
+            except queue.Empty:
+                break
+        return out
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.started:
+            self.thread.join(timeout)
+
+    # worker
+    def _put(self, ev: TrainEvent) -> None:
+        self.last = ev
+        try:
+            self.events.put_nowait(ev)
+        except queue.Full:  # nobody is draining: drop the oldest
+            try:
+                self.events.get_nowait()
+            except queue.Empty:
+                pass
+            self.events.put_nowait(ev)
+
+    def _wait_while_paused(self) -> bool:
+        """Handle manual steps while paused. Returns False when the run must end."""
+        stop = self.trainer.stop_event
+        while self._paused.is_set() and not stop.is_set():
+            try:
+                kind = self._commands.get_nowait()
+            except queue.Empty:
+                self._wake.wait(0.05)
+                self._wake.clear()
+                continue
+            ev = self.trainer.manual_step(kind)
+            self._put(ev)
+            if ev.status == "failed":
+                return False
+        return True
+
+    def _work(self) -> None:
+        try:
+            if not self._wait_while_paused():
+                return
+            for ev in self.trainer.run():
+                self._put(ev)
+                if ev.finished:
+                    break
+                if self.delay:
+                    self._wake.wait(self.delay)
+                    self._wake.clear()
+                if not self._wait_while_paused():
+                    break
+        except Exception as e:  # report, never crash the server
+            log.exception("training job failed")
+            self.error = f"training failed: {type(e).__name__}: {str(e)[:200]}"
+        finally:
+            with _jobs_lock:
+                _active_jobs.discard(self)
+
+
+def config_json(cfg: TrainConfig) -> str:
+    return json.dumps(asdict(cfg), indent=2)

@@ -1,0 +1,40 @@
+"""Language selection and text lookup shared by every page.
+
+Short labels are written inline as ``tr("English", "中文")`` so each page carries its own
+strings; long explanations live as Markdown in ``content/<lang>/<topic>.md``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import streamlit as st
+
+LANGS = {"en": "English", "zh": "中文"}
+LANG_KEY = "app_lang"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+def lang() -> str:
+    """The language chosen in the sidebar ("en" or "zh")."""
+    value = st.session_state.get(LANG_KEY, "en")
+    return value if value in LANGS else "en"
+
+
+def tr(en: str, zh: str) -> str:
+    """Pick the English or Chinese version of a short text."""
+    return zh if lang() == "zh" else en
+
+
+@lru_cache(maxsize=128)
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def md(topic: str) -> str:
+    """Long text for ``topic`` in the current language (falls back to English)."""
+    for code in (lang(), "en"):
+        path = CONTENT_DIR / code / f"{topic}.md"
+        if path.exists():
+            return _read(path)
+    raise FileNotFoundError(f"no content/<lang>/{topic}.md")
