@@ -63,6 +63,7 @@ class TrainConfig:
     beta1: float = 0.5
     beta2: float = 0.999
     optimizer: str = "adam"  # adam, sgd, rmsprop
+    optimizer_g: str | None = None  # G's optimiser when it differs from D's (None: same as optimizer)
     batch_size: int = 64
     n_critic: int = 1
     steps: int = 2000
@@ -108,6 +109,7 @@ class TrainConfig:
             (self.epochs is None or 0 < self.epochs <= 10_000, "epochs must be positive"),
             (self.sample_every >= 1 and self.log_every >= 1, "sample_every and log_every must be >= 1"),
             (self.optimizer in ("adam", "sgd", "rmsprop"), "optimizer must be adam, sgd or rmsprop"),
+            (self.optimizer_g in (None, "adam", "sgd", "rmsprop"), "optimizer_g must be adam, sgd or rmsprop"),
             (0 <= self.ema < 1, "ema must be in [0, 1)"),
             (self.latent_dim is None or 1 <= self.latent_dim <= 1024, "latent_dim must be between 1 and 1024"),
             (1 <= self.width <= 1024 and 1 <= self.depth <= 16, "width/depth out of range"),
@@ -192,7 +194,7 @@ class Trainer:
         self.G, self.D = self._build_models()
         self.G_ema = copy.deepcopy(self.G).eval() if config.ema > 0 else None
         betas = (config.beta1, config.beta2)
-        self.opt_g = _optimizer(config.optimizer, self.G.parameters(), config.lr_g, betas)
+        self.opt_g = _optimizer(config.optimizer_g or config.optimizer, self.G.parameters(), config.lr_g, betas)
         self.opt_d = _optimizer(config.optimizer, self.D.parameters(), config.lr_d, betas)
         self.G_train, self.D_train = self.G, self.D
         if world_size > 1:
