@@ -35,6 +35,15 @@ class Mixture1D:
         w, m, s = (np.asarray(v, dtype=float) for v in (self.weights, self.means, self.stds))
         return (w / (s * math.sqrt(2 * math.pi)) * np.exp(-0.5 * ((x - m) / s) ** 2)).sum(-1)
 
+    def describe(self) -> str:
+        """A language-neutral formula, e.g. "0.5·N(-2, 0.5²) + 0.5·N(2, 0.5²)"."""
+        def num(v: float) -> str:
+            return f"{v:g}".replace("-", "−")
+        terms = [f"N({num(m)}, {num(s)}²)" for m, s in zip(self.means, self.stds)]
+        if len(terms) == 1:
+            return terms[0]
+        return " + ".join(f"{num(w)}·{t}" for w, t in zip(self.weights, terms))
+
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
         w = torch.tensor(self.weights, dtype=torch.float32)
         comp = torch.multinomial(w / w.sum(), n, replacement=True, generator=generator)

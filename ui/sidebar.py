@@ -1,10 +1,14 @@
-"""The sidebar every page shares: language, the device in use, and presentation mode.
+"""The sidebar every page shares: the page menu, language, the device in use, presentation mode.
 
-``app.py`` calls :func:`render_sidebar` on every run, before ``nav.run()``. The widgets keep their
+``app.py`` builds ``st.navigation`` from :func:`page_menu` and calls :func:`render_sidebar` on every
+run, before ``nav.run()``. The widgets keep their
 values in ``st.session_state`` under ``app_lang`` (read by :func:`ui.i18n.lang`) and ``app_present``
 (read by :func:`presenting`), so the choice carries across pages.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 import torch
@@ -13,6 +17,45 @@ from gan import train
 from ui.i18n import LANG_KEY, LANGS, tr
 
 PRESENT_KEY = "app_present"
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    file: str       # relative to the project root
+    url_path: str   # stable URL, independent of the language
+    icon: str
+    en: str
+    zh: str
+
+
+# ((section in English, in Chinese), pages) in menu order.
+PAGES: tuple[tuple[tuple[str, str], tuple[PageEntry, ...]], ...] = (
+    (("Learn", "学习"), (
+        PageEntry("pages/1_principles.py", "principles", ":material/school:", "Principles", "原理"),
+        PageEntry("pages/2_playground.py", "playground", ":material/scatter_plot:", "2D playground", "二维游乐场"),
+    )),
+    (("Train & generate", "训练与生成"), (
+        PageEntry("pages/3_train.py", "train", ":material/model_training:", "Train", "训练"),
+        PageEntry("pages/4_generate.py", "generate", ":material/auto_awesome:", "Generate", "生成"),
+        PageEntry("pages/5_model_zoo.py", "zoo", ":material/inventory_2:", "Model zoo", "模型库"),
+    )),
+    (("Create", "创作"), (
+        PageEntry("pages/6_style_transfer.py", "style", ":material/palette:", "Style transfer", "风格迁移"),
+    )),
+)
+
+
+def page_menu(root: Path, language: str) -> list[tuple[str, list[PageEntry]]]:
+    """Sections (titled in ``language``) with the pages whose script exists under ``root``.
+
+    A page that is not written yet is simply left out, and a section with no pages is dropped.
+    """
+    menu = []
+    for (sec_en, sec_zh), entries in PAGES:
+        present = [e for e in entries if (root / e.file).is_file()]
+        if present:
+            menu.append((sec_zh if language == "zh" else sec_en, present))
+    return menu
 
 # Larger type and roomier spacing for a projector; the wide layout is set by app.py.
 PRESENTATION_CSS = """
