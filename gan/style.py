@@ -272,33 +272,53 @@ class RandomFeatures(nn.Module):
         feats = []
         for i, conv in enumerate(self.convs):
             if i > 0:
-                x = F.avg_pool2d(x, 2)  # pool before the conv: no stride aliasing, no checkerboard
+                x = blur_down(x)  # anti-aliased halving: no stride aliasing, no grid artefacts
             x = F.relu(conv(x))
             feats.append(x)  # (B, C_i, H_i, W_i)
         return feats
 
 
+_BINOMIAL = torch.tensor([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
+
+
+def blur_down(x: torch.Tensor) -> torch.Tensor:
+    """Binomial 5x5 blur then stride 2 (each channel separately): (B, C, H, W) -> (B, C, H/2, W/2)."""
+    c = x.shape[1]
+    k = (_BINOMIAL[:, None] * _BINOMIAL[None, :]).to(x).expand(c, 1, 5, 5)
+    return F.conv2d(F.pad(x, (2, 2, 2, 2), mode="reflect"), k, stride=2, groups=c)
+
+
 def gram(f: torch.Tensor) -> torch.Tensor:
-    """(B, C, H, W) -> (B, C, C), normalised by the number of positions."""
+    """(B, C, H, W) -> (B, C, C): the centred Gram (covariance) of channels over positions.
+
+    Centring removes the large shared mean of ReLU features, which would otherwise dominate a
+    plain Gram matrix of a random network and hide the texture differences.
+    """
     b, c, h, w = f.shape
     flat = f.reshape(b, c, h * w)
+    flat = flat - flat.mean(2, keepdim=True)
     return flat @ flat.transpose(1, 2) / (h * w)
 
 
 class PatchDiscriminator(nn.Module):
-    """A small PatchGAN: image (B, 3, H, W) -> a map of real/fake logits, one per ~34 px patch."""
+    """A small PatchGAN: image (B, 3, H, W) -> a map of real/fake logits, one per ~40 px patch.
+
+    Downsampling is blur-then-subsample rather than strided convolution: the gradients it sends
+    back to the image are then free of the checkerboard pattern strided convs are known for.
+    """
 
     def __init__(self, width: int = 32):
         super().__init__()
-        self.net = nn.Sequential(
-            nn.Conv2d(3, width, 4, 2, 1), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(width, width * 2, 4, 2, 1), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(width * 2, width * 4, 4, 2, 1), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(width * 4, 1, 3, 1, 1),
-        )
+        self.convs = nn.ModuleList([
+            nn.Conv2d(3, width, 3, 1, 1), nn.Conv2d(width, width * 2, 3, 1, 1),
+            nn.Conv2d(width * 2, width * 4, 3, 1, 1),
+        ])
+        self.head = nn.Conv2d(width * 4, 1, 3, 1, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x)  # (B, 1, H/8, W/8)
+        for conv in self.convs:
+            x = blur_down(F.leaky_relu(conv(x), 0.2))
+        return self.head(x)  # (B, 1, H/8, W/8)
 
 
 @dataclass
@@ -306,8 +326,8 @@ class StyleConfig:
     """Settings of the offline adversarial method (all plain values, so they print and serialise)."""
     size: int = 256  # longest side of the result, pixels
     steps: int = 200  # optimisation steps in total (split between the coarse and the fine stage)
-    style_weight: float = 1.0  # Gram loss of the random network
-    adv_weight: float = 0.1  # "fool the patch discriminator" loss
+    style_weight: float = 3.0  # Gram loss of the random network
+    adv_weight: float = 0.5  # "fool the patch discriminator" loss
     content_weight: float = 1.0  # feature + blurred-luminance loss against the content photo
     smooth_weight: float = 0.05  # total variation: discourages pixel noise
     lr: float = 0.02  # Adam step size on pixels in [-1, 1]
@@ -353,9 +373,9 @@ def pick_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
-def _blur_lum(x: torch.Tensor, factor: int = 4) -> torch.Tensor:
+def _blur_lum(x: torch.Tensor) -> torch.Tensor:
     lum = (x * torch.tensor([0.299, 0.587, 0.114], device=x.device).view(1, 3, 1, 1)).sum(1, keepdim=True)
-    return F.avg_pool2d(lum, factor, factor, ceil_mode=True)  # (1, 1, H/f, W/f)
+    return blur_down(blur_down(lum))  # (1, 1, H/4, W/4), smooth weights, so no blocky gradients
 
 
 def _stage_sizes(cfg: StyleConfig) -> list[tuple[int, int]]:
@@ -391,7 +411,9 @@ def stylize_iter(content: Image.Image, style: Image.Image, cfg: StyleConfig | No
         c = pil_to_tensor(c_img).to(device)  # (1, 3, H, W)
         s = pil_to_tensor(s_img).to(device)  # (1, 3, Hs, Ws)
         with torch.no_grad():
-            s_grams = [gram(f) for f in net(s)]
+            s_feats = net(s)
+            s_grams = [gram(f) for f in s_feats]
+            s_means = [f.mean((2, 3)) for f in s_feats]  # (1, C_i)
             c_feats = net(c)
             c_deep = c_feats[2]
             c_lum = _blur_lum(c)
@@ -413,7 +435,8 @@ def stylize_iter(content: Image.Image, style: Image.Image, cfg: StyleConfig | No
                 d_opt.step()
             # --- image: fool D, match style Grams, keep content features and blurred luminance
             feats = net(x)
-            style_loss = sum(((gram(f) - g) ** 2).sum() / (g ** 2).sum() for f, g in zip(feats, s_grams)) / len(feats)
+            style_loss = sum(((gram(f) - g) ** 2).sum() / (g ** 2).sum() + ((f.mean((2, 3)) - m) ** 2).sum() / (m ** 2).sum()
+                             for f, g, m in zip(feats, s_grams, s_means)) / len(feats)
             content_loss = ((feats[2] - c_deep) ** 2).mean() / (c_deep ** 2).mean() \
                 + ((_blur_lum(x) - c_lum) ** 2).mean() / 0.05
             tv_loss = (x[..., 1:, :] - x[..., :-1, :]).abs().mean() + (x[..., :, 1:] - x[..., :, :-1]).abs().mean()
