@@ -1,0 +1,72 @@
+"""gan.health: plain findings from a run's history and a class histogram."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from gan import health
+
+
+def rows(n, loss_d=1.3, loss_g=0.8, d_real=0.6, d_fake=0.4, start=0):
+    return [{"step": start + 10 * (i + 1), "loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake}
+            for i in range(n)]
+
+
+def codes(findings):
+    return [f.code for f in findings]
+
+
+def test_healthy_run_has_no_findings():
+    assert health.check(rows(20)) == []
+
+
+def test_discriminator_collapse_from_loss_or_separation():
+    h = rows(10) + rows(5, loss_d=0.01, d_real=0.999, d_fake=0.001, start=100)
+    found = health.check(h)
+    assert codes(found) == ["d_collapse"]
+    assert found[0].values["loss_d"] == pytest.approx(0.01)
+    assert found[0].step == 150
+    # perfect separation with a loss that is not yet tiny still counts
+    assert codes(health.check(rows(10) + rows(5, loss_d=0.2, d_real=0.99, d_fake=0.01, start=100))) == ["d_collapse"]
+    # short noise at the end is averaged away
+    assert health.check(rows(10) + rows(1, loss_d=0.01, start=100)) == []
+
+
+def test_generator_loss_explosion_needs_growth():
+    found = health.check(rows(10, loss_g=0.9) + rows(5, loss_g=15.0, start=100))
+    assert "g_explode" in codes(found)
+    g = next(f for f in found if f.code == "g_explode")
+    assert g.values["loss_g"] == pytest.approx(15.0) and g.values["early_loss_g"] == pytest.approx(0.9)
+    # a run that started high and stayed high did not explode
+    assert "g_explode" not in codes(health.check(rows(20, loss_g=9.0)))
+
+
+def test_nan_rows_and_failed_status():
+    h = rows(5) + [{"step": 60, "loss_d": math.nan, "loss_g": math.inf, "d_real": 0.5, "d_fake": 0.5}]
+    found = health.check(h)
+    assert found[0].code == "nan" and found[0].severity == "error" and found[0].step == 60
+    # the final done/stopped row (both losses NaN) is a summary, not a NaN
+    done = rows(5) + [{"step": 50, "loss_d": math.nan, "loss_g": math.nan}]
+    assert health.check(done) == []
+    assert codes(health.check(done, status="failed")) == ["nan"]
+
+
+def test_wasserstein_losses_skip_the_cross_entropy_thresholds():
+    assert health.check(rows(10, loss_d=-5.0, loss_g=20.0, d_real=1.0, d_fake=0.0), loss="wgan-gp") == []
+
+
+def test_mode_collapse_from_class_histogram():
+    assert health.check_classes([10] * 10) == []
+    found = health.check_classes([90, 2, 2, 2, 1, 1, 1, 1, 0, 0], step=7)
+    assert codes(found) == ["mode_collapse"]
+    v = found[0].values
+    assert v["top_class"] == 0 and v["top_share"] == pytest.approx(0.9) and v["missing"] == [8, 9]
+    assert v["n_samples"] == 100 and 0 <= v["entropy"] < 0.6 and found[0].step == 7
+    # three classes evenly: low entropy although no class holds half
+    assert codes(health.check_classes([34, 33, 33, 0, 0, 0, 0, 0, 0, 0])) == ["mode_collapse"]
+    assert codes(health.check(rows(10), class_counts=[100] + [0] * 9)) == ["mode_collapse"]
+    with pytest.raises(ValueError):
+        health.check_classes([1])
+    with pytest.raises(ValueError):
+        health.check_classes([1, -1, 3])
