@@ -12,6 +12,7 @@ Pure PyTorch and NumPy; no Streamlit.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,7 +101,12 @@ class StepResult:
 
 
 class OneDGAN:
-    """A 1D GAN whose state lives in this object (the page keeps one in session state)."""
+    """A 1D GAN whose state lives in this object (the page keeps one in session state).
+
+    Methods hold a lock: a web app can start a new run of a page before the previous one has
+    finished (a second click while training), and two threads stepping the same optimisers would
+    corrupt the autograd graph.
+    """
 
     def __init__(self, dist: str = "bimodal", loss: str = "ns", hidden: int = 32, lr: float = 2e-3,
                  batch_size: int = 256, seed: int = 0):
@@ -121,6 +127,7 @@ class OneDGAN:
         self.rng = torch.Generator().manual_seed(seed + 1)
         self.steps = 0
         self.history: list[StepResult] = []
+        self._lock = threading.RLock()
 
     def _z(self, n: int) -> torch.Tensor:
         return torch.randn(n, 1, generator=self.rng)  # (n, 1)
@@ -129,11 +136,16 @@ class OneDGAN:
         """Train ``n`` steps (one D update, then one G update each); return the last step's losses."""
         if n < 0:
             raise ValueError(f"number of steps must be >= 0, got {n}")
+        with self._lock:
+            return self._train(n)
+
+    def _train(self, n: int) -> StepResult | None:
         last = None
         for _ in range(n):
             real = self.dist.sample(self.batch_size, self.rng)      # (B, 1)
-            fake = self.G(self._z(self.batch_size))                # (B, 1)
-            loss_d = losses.d_loss(self.loss, self.D(real).squeeze(1), self.D(fake.detach()).squeeze(1))
+            with torch.no_grad():
+                fake = self.G(self._z(self.batch_size))            # (B, 1), a fixed input for D's update
+            loss_d = losses.d_loss(self.loss, self.D(real).squeeze(1), self.D(fake).squeeze(1))
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
@@ -154,7 +166,8 @@ class OneDGAN:
     def generate(self, n: int = 2000, seed: int = 1234) -> np.ndarray:
         """``n`` generator samples from a fixed noise draw (so curves don't flicker between calls)."""
         z = torch.randn(n, 1, generator=torch.Generator().manual_seed(seed))
-        return self.G(z).squeeze(1).numpy()
+        with self._lock:
+            return self.G(z).squeeze(1).numpy()
 
     def grid(self, n: int = 300) -> np.ndarray:
         m, s = np.asarray(self.dist.means), np.asarray(self.dist.stds)
@@ -166,10 +179,11 @@ class OneDGAN:
     @torch.no_grad()
     def curves(self, n: int = 300) -> dict[str, np.ndarray]:
         """x grid, p_data (exact), p_g (KDE), D(x) (the trained discriminator) and D*(x)."""
-        x = self.grid(n)
-        p_data = self.dist.pdf(x)
-        p_g = kde(self.generate(), x)
-        d = torch.sigmoid(self.D(torch.as_tensor(x, dtype=torch.float32).unsqueeze(1))).squeeze(1).numpy()
+        with self._lock:
+            x = self.grid(n)
+            p_data = self.dist.pdf(x)
+            p_g = kde(self.generate(), x)
+            d = torch.sigmoid(self.D(torch.as_tensor(x, dtype=torch.float32).unsqueeze(1))).squeeze(1).numpy()
         return {"x": x, "p_data": p_data, "p_g": p_g, "d": d, "d_star": optimal_discriminator(p_data, p_g)}
 
     @torch.no_grad()
@@ -177,8 +191,10 @@ class OneDGAN:
         """L_D and L_G (this model's loss) on a fresh, fixed batch, without training."""
         g = torch.Generator().manual_seed(seed)
         real = self.dist.sample(n, g)
-        fake = self.G(torch.randn(n, 1, generator=g))
-        fake_logits = self.D(fake).squeeze(1)
-        ld = losses.d_loss(self.loss, self.D(real).squeeze(1), fake_logits)
+        z = torch.randn(n, 1, generator=g)
+        with self._lock:
+            fake_logits = self.D(self.G(z)).squeeze(1)
+            real_logits = self.D(real).squeeze(1)
+        ld = losses.d_loss(self.loss, real_logits, fake_logits)
         lg = losses.g_loss(self.loss, fake_logits)
         return StepResult(self.steps, float(ld), float(lg))

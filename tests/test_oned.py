@@ -102,6 +102,28 @@ def test_bad_settings_raise_clear_errors(kwargs):
         oned.OneDGAN(**kwargs)
 
 
+def test_concurrent_runs_of_a_page_can_share_one_model():
+    """A second click can start a new page run while the first is still training the same model."""
+    import threading
+
+    gan = oned.OneDGAN(seed=0)
+    errors = []
+
+    def work():
+        try:
+            gan.step(8)
+            gan.curves(n=50)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors and gan.steps == 24
+
+
 def test_negative_steps_raise():
     with pytest.raises(ValueError, match=">= 0"):
         oned.OneDGAN().step(-1)
