@@ -33,6 +33,8 @@ MODELS: dict[str, ModelSpec] = {s.name: s for s in [
               "CycleGAN resnet_9blocks generator"),
     ModelSpec("animegan", "gan.models.animegan:AnimeGANv2Generator", None, "image2image", False,
               "AnimeGANv2 generator (PyTorch port layout)"),
+    ModelSpec("classifier", "gan.models.classifier:MNISTClassifier", None, "classifier", False,
+              "Small MNIST CNN classifier used by the quality metrics"),
 ]}
 
 
