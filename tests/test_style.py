@@ -1,0 +1,196 @@
+"""The offline adversarial style transfer: an honest "is it styled?" test, the event stream the page
+relies on, the building blocks, presets, and the ``stylize`` command."""
+from __future__ import annotations
+
+import argparse
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from gan.images import pil_to_tensor, resize_to
+from gan.style import (CONTENT_SAMPLES, STYLE_PRESETS, PatchDiscriminator, RandomFeatures, StyleConfig,
+                       add_stylize_parser, blurred_ssim, colour_transfer, gabor_distance, preset_image,
+                       sliced_wasserstein, stylize, stylize_iter, stylize_main)
+
+
+@pytest.fixture(scope="module")
+def pair():
+    content = resize_to(preset_image("astronaut"), 128)
+    style = preset_image("mosaic", 128)
+    return content, style
+
+
+@pytest.fixture(scope="module")
+def styled(pair):
+    torch.manual_seed(0)
+    content, style = pair
+    return stylize(content, style, StyleConfig(size=128, steps=100, seed=0, device="cpu"))
+
+
+def _px(img: Image.Image) -> np.ndarray:
+    return np.asarray(img.convert("RGB"), np.float64).reshape(-1, 3) / 255.0
+
+
+def test_output_is_honestly_styled(pair, styled):
+    content, style = pair
+    c, s, o = np.asarray(content), np.asarray(style), np.asarray(styled)
+    assert o.shape == c.shape
+    # 1. colours: the output's pixel distribution moved most of the way to the style's
+    d_content = sliced_wasserstein(_px(content), _px(style))
+    d_out = sliced_wasserstein(_px(styled), _px(style))
+    assert d_out <= 0.6 * d_content, (d_out, d_content)
+    # 2. texture, by a statistic the method never optimises (Gram of a Gabor filter bank)
+    noisy = np.clip(c + np.random.default_rng(0).normal(0, 25, c.shape), 0, 255)
+    g_out, g_content, g_noisy = gabor_distance(o, s), gabor_distance(c, s), gabor_distance(noisy, s)
+    assert g_out < g_content and g_out < g_noisy, (g_out, g_content, g_noisy)
+    # 3. structure: the scene is still there
+    assert blurred_ssim(o, c) >= 0.35
+
+
+def test_metrics_sanity():
+    rng = np.random.default_rng(0)
+    a = rng.random((500, 3))
+    assert sliced_wasserstein(a, a) < 1e-9
+    assert sliced_wasserstein(a, a + 0.2) > 0.05
+    assert sliced_wasserstein(a, a + 0.4) > 1.5 * sliced_wasserstein(a, a + 0.2)
+    img = np.asarray(preset_image("waves", 64))
+    assert gabor_distance(img, img) == 0 and blurred_ssim(img, img) == pytest.approx(1.0)
+
+
+def test_events_drive_a_progress_bar_and_preview(pair):
+    content, style = pair
+    cfg = StyleConfig(size=64, steps=8, preview_every=3, device="cpu")
+    events = list(stylize_iter(content, style, cfg))
+    assert [e.step for e in events] == list(range(1, 9)) and all(e.total == 8 for e in events)
+    assert events[-1].done and not any(e.done for e in events[:-1]) and events[-1].progress == 1.0
+    previews = [e for e in events if e.image is not None]
+    assert len(previews) >= 3 and all(e.losses for e in previews)
+    assert {e.stage for e in events} == {0, 1}  # coarse then fine
+    assert events[0].size[0] == 32 and events[-1].size[0] == 64  # 64 px longest side: 64 x 64
+    assert events[-1].image.shape == (1, 3, 64, 64) and events[-1].image.abs().max() <= 1
+
+
+def test_seeded_runs_repeat(pair):
+    content, style = pair
+    cfg = StyleConfig(size=32, steps=4, seed=3, device="cpu", coarse=False)
+    a = np.asarray(stylize(content, style, cfg))
+    b = np.asarray(stylize(content, style, cfg))
+    assert np.array_equal(a, b)
+
+
+def test_weights_matter(pair):
+    content, style = pair
+    base = dict(size=32, steps=6, seed=0, device="cpu", coarse=False)
+    plain = np.asarray(stylize(content, style, StyleConfig(**base, style_weight=0, adv_weight=0)), float)
+    strong = np.asarray(stylize(content, style, StyleConfig(**base, style_weight=10, adv_weight=1)), float)
+    assert np.abs(plain - strong).mean() > 1
+
+
+def test_config_validation():
+    for bad in (dict(size=8), dict(steps=0), dict(adv_weight=-1), dict(style_weight=float("nan"))):
+        with pytest.raises(ValueError):
+            StyleConfig(**bad).validate()
+
+
+def test_colour_transfer_matches_moments(pair):
+    content, style = pair
+    c, s = pil_to_tensor(content), pil_to_tensor(style)
+    out = colour_transfer(c, s)
+    assert out.shape == c.shape
+    # clipping to [-1, 1] moves the means a little, so ask for "much closer", not "equal"
+    before = (c.mean((2, 3)) - s.mean((2, 3))).abs().sum()
+    after = (out.mean((2, 3)) - s.mean((2, 3))).abs().sum()
+    assert after < 0.35 * before
+
+
+def test_building_blocks_shapes():
+    x = torch.rand(1, 3, 64, 48) * 2 - 1
+    feats = RandomFeatures(seed=1)(x)
+    assert [tuple(f.shape[-2:]) for f in feats] == [(64, 48), (32, 24), (16, 12), (8, 6)]
+    assert torch.equal(RandomFeatures(seed=1).convs[0].weight, RandomFeatures(seed=1).convs[0].weight)
+    assert PatchDiscriminator()(x).shape == (1, 1, 8, 6)
+
+
+@pytest.mark.parametrize("name", [*STYLE_PRESETS, *CONTENT_SAMPLES])
+def test_presets_load(name):
+    img = preset_image(name, 64)
+    assert img.mode == "RGB" and min(img.size) >= 64
+
+
+def test_unknown_preset():
+    with pytest.raises(ValueError, match="mosaic"):
+        preset_image("nope")
+
+
+# ----------------------------------------------------------------------------- the command
+
+def _args(**kw) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="gan")
+    add_stylize_parser(parser.add_subparsers(dest="cmd"))
+    argv = ["stylize", kw.pop("content"), "--out", kw.pop("out")]
+    for k, v in kw.items():
+        argv += [f"--{k.replace('_', '-')}", str(v)]
+    args = parser.parse_args(argv)
+    assert args.func is stylize_main
+    return args
+
+
+def _write_png(path, img):
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    path.write_bytes(buf.getvalue())
+
+
+def test_cli_offline_method(tmp_path, capsys):
+    _write_png(tmp_path / "c.png", preset_image("astronaut").resize((80, 60)))
+    out = tmp_path / "out.png"
+    code = stylize_main(_args(content=str(tmp_path / "c.png"), out=str(out), style="waves", size=48, steps=4))
+    assert code == 0 and out.is_file()
+    assert Image.open(out).size == (48, 36)
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_cli_style_file(tmp_path):
+    _write_png(tmp_path / "c.png", preset_image("astronaut").resize((64, 64)))
+    _write_png(tmp_path / "s.png", preset_image("brush", 64))
+    code = stylize_main(_args(content=str(tmp_path / "c.png"), out=str(tmp_path / "o.png"),
+                              style=str(tmp_path / "s.png"), size=32, steps=2))
+    assert code == 0
+
+
+@pytest.mark.parametrize("content_bytes,needle", [(b"", "empty"), (b"hello, not a picture", "not an image")])
+def test_cli_bad_content_is_one_line(tmp_path, capsys, content_bytes, needle):
+    (tmp_path / "bad.jpg").write_bytes(content_bytes)
+    code = stylize_main(_args(content=str(tmp_path / "bad.jpg"), out=str(tmp_path / "o.png"), steps=2, size=32))
+    err = capsys.readouterr().err
+    assert code == 2 and needle in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o.png").exists()
+
+
+def test_cli_missing_file_and_bad_size(tmp_path, capsys):
+    assert stylize_main(_args(content=str(tmp_path / "nope.png"), out=str(tmp_path / "o.png"))) == 2
+    assert "not found" in capsys.readouterr().err
+    _write_png(tmp_path / "c.png", preset_image("astronaut").resize((64, 64)))
+    assert stylize_main(_args(content=str(tmp_path / "c.png"), out=str(tmp_path / "o.png"), size=4)) == 2
+    assert "size" in capsys.readouterr().err
+
+
+def test_cli_model_offline_says_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    _write_png(tmp_path / "c.png", preset_image("astronaut").resize((64, 64)))
+    code = stylize_main(_args(content=str(tmp_path / "c.png"), out=str(tmp_path / "o.png"), model="style_monet"))
+    err = capsys.readouterr().err
+    assert code == 1 and "offline" in err and "--style" in err and "Traceback" not in err
+
+
+def test_cli_model_local_file(tmp_path):
+    from gan.models.cyclegan import ResnetGenerator
+    torch.manual_seed(0)
+    torch.save(ResnetGenerator(ngf=8, n_blocks=1).state_dict(), tmp_path / "g.pth")
+    _write_png(tmp_path / "c.png", preset_image("astronaut").resize((64, 64)))
+    code = stylize_main(_args(content=str(tmp_path / "c.png"), out=str(tmp_path / "o.png"),
+                              model=str(tmp_path / "g.pth"), size=32, device="cpu"))
+    assert code == 0 and Image.open(tmp_path / "o.png").size == (32, 32)
