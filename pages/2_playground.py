@@ -126,6 +126,14 @@ def heart(n: int = 24) -> np.ndarray:
     return (np.stack([x, y], 1) / 8.5).astype(np.float32)
 
 
+def labels(table: dict) -> dict[str, str]:
+    """Option -> label in the current language, fixed when the widget is drawn.
+
+    (A dict rather than a lambda calling tr() later: AppTest formats options outside the script run.)
+    """
+    return {k: tr(v[0], v[1]) for k, v in table.items()}
+
+
 def text() -> dict[str, str]:
     """Translated labels for the figure builders."""
     return {
@@ -176,8 +184,8 @@ def settings_sidebar() -> None:
     with st.sidebar:
         st.subheader(tr("Playground settings", "游乐场设置"))
         st.selectbox(tr("Data", "数据"), list(DATASETS), key=P + "dataset",
-                     format_func=lambda k: tr(*DATASETS[k]))
-        st.selectbox(tr("Loss", "损失函数"), LOSSES, key=P + "loss", format_func=lambda k: tr(*LOSS_NAMES[k]))
+                     format_func=labels(DATASETS).__getitem__)
+        st.selectbox(tr("Loss", "损失函数"), LOSSES, key=P + "loss", format_func=labels(LOSS_NAMES).__getitem__)
         lr_fmt = lambda v: f"{v:g}"  # noqa: E731
         c1, c2 = st.columns(2)
         c1.select_slider(tr("D learning rate", "D 学习率"), LRS, key=P + "lr_d", format_func=lr_fmt)
@@ -192,7 +200,7 @@ def settings_sidebar() -> None:
             c2.selectbox(tr("Units per layer", "每层单元数"), WIDTHS, key=P + "width")
             c1.selectbox(tr("Noise dimension", "噪声维度"), LATENTS, key=P + "latent_dim")
             c2.selectbox(tr("Noise type", "噪声类型"), NOISES, key=P + "noise",
-                         format_func=lambda k: {"gaussian": tr("Gaussian", "高斯"), "uniform": tr("uniform", "均匀")}[k])
+                         format_func={"gaussian": tr("Gaussian", "高斯"), "uniform": tr("uniform", "均匀")}.__getitem__)
             c1.selectbox(tr("G activation", "G 激活函数"), ACTIVATIONS, key=P + "activation")
             c2.selectbox(tr("Batch size", "批大小"), BATCHES, key=P + "batch")
             st.number_input(tr("Seed", "随机种子"), min_value=0, max_value=2**31 - 1, step=1, key=P + "seed")
@@ -202,13 +210,13 @@ def settings_sidebar() -> None:
                           "B 复制 A 的全部设置和随机种子，只改动一项。"))
         if st.session_state[P + "ab"]:
             field = st.selectbox(tr("Setting that differs in B", "B 中不同的设置"), list(AB_FIELDS), key=P + "ab_field",
-                                 format_func=lambda f: tr(AB_FIELDS[f][0], AB_FIELDS[f][1]))
+                                 format_func=labels(AB_FIELDS).__getitem__)
             options = AB_FIELDS[field][2]
             a_value = getattr(config_a(), field) or getattr(config_a(), "optimizer")
             key = P + "ab_" + field
             if key not in st.session_state:
                 st.session_state[key] = next((o for o in options if o != a_value), options[0])
-            fmt = (lambda v: tr(*LOSS_NAMES[v])) if field == "loss" else (lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+            fmt = labels(LOSS_NAMES).__getitem__ if field == "loss" else (lambda v: f"{v:g}" if isinstance(v, float) else str(v))
             st.selectbox(tr("Its value in B", "B 中的取值"), options, key=key, format_func=fmt)
             if st.session_state[key] == a_value:
                 st.warning(tr("B has the same value as A, so the two runs are identical.",
@@ -278,7 +286,7 @@ def points_editor() -> np.ndarray | None:
                       "也可以直接编辑表格，或上传两列（x, y）的 CSV 文件。"))
         c1, c2, c3 = st.columns([2, 1, 1])
         c1.radio(tr("Selecting", "选择时"), ["add", "remove"], key=P + "draw_mode", horizontal=True,
-                 format_func=lambda m: {"add": tr("Add", "添加"), "remove": tr("Remove", "删除")}[m])
+                 format_func={"add": tr("Add", "添加"), "remove": tr("Remove", "删除")}.__getitem__)
         if c2.button(tr("Clear", "清空"), key=P + "points_clear"):
             set_points(np.zeros((0, 2), np.float32))
         if c3.button(tr("Scale to fit", "缩放以适应"), key=P + "points_fit",
@@ -545,6 +553,8 @@ with guard("playground"):
     points = None
     if cfgs["A"].dataset == "custom":
         points = points_editor()
+    if cfgs["A"].dataset == "custom" and points is None and any(records(RUN_KEYS).values()):
+        forget_all()  # the point set the run trained on is gone
     if cfgs["A"].dataset != "custom" or points is not None:
         sig = signature(cfgs, points)
         recs = records(RUN_KEYS)
@@ -569,7 +579,7 @@ with guard("playground"):
                                         "完整的一步：先按设置更新 D，再更新 G。"))
         reset = c[4].button(tr("Reset", "重置"), key=P + "reset", icon=":material/restart_alt:")
         c[5].select_slider(tr("Speed (steps/s)", "速度（步/秒）"), list(SPEEDS), key=P + "speed",
-                           format_func=lambda s: tr("max", "最快") if s == "max" else s)
+                           format_func={**{s: s for s in SPEEDS}, "max": tr("max", "最快")}.__getitem__)
         for r in alive:
             r.job.set_delay(delay())
 

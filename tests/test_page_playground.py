@@ -1,0 +1,197 @@
+"""The 2D playground page on its own (AppTest; no app shell, so English unless the test switches).
+
+Training runs in background jobs; the tests press the page's buttons, wait a moment, rerun so the
+fragment drains the queue, and always reset at the end so no job keeps running.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan.train import active_jobs
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "2_playground.py")
+TIMEOUT = 60
+
+
+def wait_idle(timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while active_jobs() and time.monotonic() < end:
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def at():
+    wait_idle()
+    app = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    app.session_state["playground_width"] = 16  # small and fast
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    yield app
+    if any(b.key == "playground_reset" for b in app.button):
+        app.button(key="playground_reset").click().run()
+    wait_idle()
+    assert active_jobs() == 0
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def status(app: AppTest) -> str:
+    return next(m.value for m in app.markdown if m.value.startswith("**"))
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+
+
+def trace(spec: dict, name: str) -> dict:
+    return next(t for t in spec["data"] if t.get("name") == name)
+
+
+def test_page_renders_controls_and_views(at):
+    for key in ("playground_play", "playground_step_d", "playground_step_g", "playground_step_both",
+                "playground_reset"):
+        assert at.button(key=key)
+    assert at.button(key="playground_play").label == "Play"
+    assert at.selectbox(key="playground_dataset").value == "ring"
+    assert at.selectbox(key="playground_loss").value == "ns"
+    assert at.select_slider(key="playground_speed").value == "max"
+    for key in ("playground_lr_d", "playground_lr_g", "playground_n_critic"):
+        assert at.select_slider(key=key)
+    for key in ("playground_opt_d", "playground_opt_g", "playground_depth", "playground_width",
+                "playground_latent_dim", "playground_noise", "playground_batch"):
+        assert at.selectbox(key=key)
+    assert at.number_input(key="playground_seed").value == 0
+    assert at.toggle(key="playground_ab").value is False
+    specs = chart_specs(at)
+    assert len(specs) == 3  # plane, curves, coverage
+    assert {t.get("type") for t in specs[0]["data"]} >= {"heatmap", "scatter"}
+    m = metrics(at)
+    assert m["L_D"] == "—" and m["Modes"] == "0/8"
+    assert "step 0" in status(at) and "ready" in status(at)
+    assert not at.error and not at.warning
+
+
+def test_switching_language_changes_the_text(at):
+    assert at.title[0].value == "2D playground"
+    at.session_state["app_lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "二维游乐场"
+    assert at.button(key="playground_play").label == "开始"
+    assert at.button(key="playground_reset").label == "重置"
+    assert "JS 散度" in metrics(at)
+    assert any("图上画的是什么" in m.value for m in at.markdown)
+    # back to English: AppTest formats select options with the page's format_func outside the script
+    # run, where tr() reads no session and answers in English, so the teardown's click needs English
+    at.session_state["app_lang"] = "en"
+    at.run()
+
+
+def test_steps_change_the_plots_and_metrics(at):
+    before = chart_specs(at)[0]
+    fake0 = trace(before, "generated G(z)")
+    at.button(key="playground_step_d").click().run()
+    assert not at.exception
+    assert "step 1" in status(at) and "paused" in status(at)
+    m1 = metrics(at)
+    assert m1["L_D"] != "—"
+    after_d = chart_specs(at)[0]
+    assert trace(after_d, "D(x)")["z"] != trace(before, "D(x)")["z"]  # D moved
+    assert trace(after_d, "generated G(z)") == fake0  # G did not
+    at.button(key="playground_step_g").click().run()
+    assert "step 2" in status(at)
+    after_g = chart_specs(at)[0]
+    assert trace(after_g, "generated G(z)") != fake0  # now G moved
+    at.button(key="playground_step_both").click().run()
+    assert "step 3" in status(at)
+    assert trace(chart_specs(at)[1], "L_D")["x"]  # the loss curve has points
+    # play: training continues in the background; the next rerun draws the new state
+    at.button(key="playground_play").click().run()
+    assert at.button(key="playground_play").label == "Pause"
+    time.sleep(1.0)
+    at.run()
+    assert not at.exception
+    text = status(at)
+    step = int(text.split("step ")[1].split(" ")[0].replace(",", ""))
+    assert step > 3 and "training" in text
+    assert metrics(at)["L_D"] != m1["L_D"]
+    at.button(key="playground_play").click().run()
+    assert at.button(key="playground_play").label == "Play"
+    assert "paused" in status(at)
+
+
+def test_changing_a_setting_resets_and_reset_button_works(at):
+    at.button(key="playground_step_both").click().run()
+    assert "step 1" in status(at)
+    at.selectbox(key="playground_loss").select("hinge").run()
+    assert not at.exception
+    assert "step 0" in status(at) and "ready" in status(at)
+    wait_idle()
+    assert active_jobs() == 0
+    at.button(key="playground_step_both").click().run()
+    assert "step 1" in status(at)
+    at.button(key="playground_reset").click().run()
+    assert "step 0" in status(at)
+
+
+def test_ab_runs_side_by_side_with_one_setting_changed(at):
+    at.toggle(key="playground_ab").set_value(True).run()
+    assert at.selectbox(key="playground_ab_field").value == "loss"
+    assert at.selectbox(key="playground_ab_loss").value == "minimax"  # the first value that differs from A's
+    at.selectbox(key="playground_ab_loss").select("lsgan").run()
+    assert len(chart_specs(at)) == 4  # two planes, curves, coverage
+    at.button(key="playground_step_both").click().run()
+    assert not at.exception
+    m = metrics(at)
+    assert m["L_D (A)"] != "—" and m["L_D (B)"] != "—"
+    assert m["L_D (A)"] != m["L_D (B)"]  # different losses
+    assert m["D(x) (A)"] == m["D(x) (B)"]  # same seed, same data, same first D step
+    curves = chart_specs(at)[2]
+    names = {t["name"] for t in curves["data"]}
+    assert {"L_D (A)", "L_D (B)", "L_D at equilibrium = 1.39", "L_D at equilibrium = 0.25"} <= names
+    assert any("B: loss = least squares" in md.value for md in at.markdown)
+
+
+def test_custom_points_train_and_need_two_points(at):
+    at.selectbox(key="playground_dataset").select("custom").run()
+    assert not at.exception
+    assert "24 points" in [c.value for c in at.caption]
+    at.button(key="playground_step_both").click().run()
+    assert "step 1" in status(at)
+    assert "Modes" not in metrics(at) and "JS divergence" in metrics(at)
+    at.button(key="playground_points_clear").click().run()
+    assert not at.exception
+    assert any("at least 2 points" in w.value for w in at.warning)
+    assert all("playground_play" != b.key for b in at.button)  # nothing to train: no controls
+    wait_idle()
+    assert active_jobs() == 0  # the run on the old points was stopped
+
+
+def test_job_limit_gives_a_plain_message(at, monkeypatch):
+    monkeypatch.setenv("GAN_MAX_JOBS", "1")
+    at.toggle(key="playground_ab").set_value(True).run()
+    at.button(key="playground_play").click().run()
+    assert not at.exception
+    assert any("too many training runs" in w.value for w in at.warning)
+    assert active_jobs() == 0
+
+
+def test_idle_run_stops_itself_and_play_continues(at):
+    from ui import jobs
+    at.button(key="playground_step_both").click().run()
+    rec = jobs._registry()[at.session_state["playground_run_a"]]
+    rec.trainer.stop_event.seen -= 3600  # nobody has polled for an hour
+    rec.job.join(5)
+    assert not rec.running
+    at.run()
+    assert "stopped" in status(at) and "step 1" in status(at)
+    at.button(key="playground_step_both").click().run()  # continues the same run
+    assert "step 2" in status(at) and "paused" in status(at)

@@ -1,0 +1,121 @@
+"""The playground's figure builders, without Streamlit: trace contents, equilibrium lines, drawing points."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from gan import plots_toy as P
+from gan.train import TrainConfig, Trainer
+
+
+@pytest.fixture(scope="module")
+def snap() -> dict:
+    t = Trainer(TrainConfig(model="toy", dataset="ring", steps=10, width=16, depth=2, batch_size=32, device="cpu"))
+    return t.toy_snapshot()
+
+
+def by_name(fig, name):
+    return next(t for t in fig.data if t.name == name)
+
+
+def test_plane_has_every_layer_with_the_snapshot_data(snap):
+    fig = P.plane_figure(snap, show={"manifold": True}, max_points=300)
+    names = [t.name for t in fig.data]
+    assert names == ["D(x)", "G's manifold (z grid)", "real data", "generated G(z)", "G's gradient"]
+    heat = by_name(fig, "D(x)")
+    assert np.allclose(np.asarray(heat.z), snap["d_grid"]) and heat.zmin == 0 and heat.zmax == 1
+    fake = by_name(fig, "generated G(z)")
+    assert len(fake.x) == 300 and np.allclose(fake.x, snap["fake"][:300, 0])
+    arrows = by_name(fig, "G's gradient")
+    assert len(arrows.x) == 3 * len(snap["arrow_xy"])  # base, tip, gap per arrow
+    assert np.allclose(arrows.x[0::3], snap["arrow_xy"][:, 0])
+    manifold = by_name(fig, "G's manifold (z grid)")
+    assert len(manifold.x) == 2 * 21 * 22  # 21 rows + 21 columns of 21 points, a gap after each
+    assert list(fig.layout.xaxis.range) == [-3, 3] and fig.layout.yaxis.scaleanchor == "x"
+
+
+def test_plane_layers_switch_off_and_labels_translate(snap):
+    fig = P.plane_figure(snap, show={"heatmap": False, "arrows": False}, text={"real": "真实数据"}, title="B")
+    assert [t.name for t in fig.data] == ["真实数据", "generated G(z)"]
+    assert fig.layout.title.text == "B"
+
+
+def test_arrows_point_along_the_gradient_with_the_longest_fixed():
+    xy = np.array([[0.0, 0.0], [1.0, 1.0]])
+    d = np.array([[2.0, 0.0], [0.0, -1.0]])
+    seg = P.arrow_segments(xy, d, max_len=0.5)
+    assert np.allclose(seg[0], [[0, 0], [0.5, 0]])
+    assert np.allclose(seg[1], [[1, 1], [1, 0.75]])
+    assert np.allclose(P.arrow_segments(xy, np.zeros((2, 2)))[:, 1], xy)  # no gradient: no arrow, no NaN
+
+
+def test_equilibrium_values():
+    assert P.equilibrium("ns") == pytest.approx({"loss_d": 2 * math.log(2), "loss_g": math.log(2), "d_out": 0.5})
+    assert P.equilibrium("minimax")["loss_g"] == pytest.approx(-math.log(2))
+    assert P.equilibrium("lsgan")["loss_d"] == 0.25
+    assert P.equilibrium("hinge")["loss_g"] is None and P.equilibrium("wgan-gp")["d_out"] is None
+    with pytest.raises(ValueError, match="unknown loss"):
+        P.equilibrium("bogus")
+
+
+def test_curves_show_the_history_and_the_equilibrium_lines():
+    rows = [{"step": i, "loss_d": 1.0 + i / 100, "loss_g": 0.5, "d_real": 0.6, "d_fake": 0.4} for i in range(1, 51)]
+    fig = P.curves_figure({"A": rows}, {"A": "ns"})
+    ld = by_name(fig, "L_D")
+    assert list(ld.x) == list(range(1, 51)) and ld.y[-1] == pytest.approx(1.5)
+    eq_d = by_name(fig, "L_D at equilibrium = 1.39")
+    assert list(eq_d.y) == pytest.approx([2 * math.log(2)] * 2) and list(eq_d.x) == [0, 50]
+    assert by_name(fig, "L_G at equilibrium = 0.693").yaxis == "y"
+    assert by_name(fig, "D at equilibrium = 0.5").yaxis == "y2"
+    assert by_name(fig, "D(G(z))").yaxis == "y2"
+
+
+def test_curves_for_two_runs_are_labelled_and_thinned():
+    rows = [{"step": i, "loss_d": 1.0, "loss_g": 0.5, "d_real": 0.6, "d_fake": 0.4} for i in range(5000)]
+    fig = P.curves_figure({"A": rows, "B": rows[:10]}, {"A": "ns", "B": "hinge"}, max_points=300)
+    a, b = by_name(fig, "L_D (A)"), by_name(fig, "L_D (B)")
+    assert len(a.x) == 300 and a.x[-1] == 4999 and len(b.x) == 10
+    assert a.line.dash == "solid" and b.line.dash == "dash"
+    names = [t.name for t in fig.data]
+    assert "L_D at equilibrium = 2" in names  # hinge's L_D line; hinge has no L_G line
+    assert sum(n.startswith("L_G at equilibrium") for n in names) == 1
+
+
+def test_snapshot_metrics_and_coverage_figure():
+    modes = np.array([[np.cos(a), np.sin(a)] for a in np.arange(8) * np.pi / 4]) * 2.0
+    perfect = {"step": 7, "real": np.repeat(modes, 50, 0), "fake": np.repeat(modes[:3], 50, 0)}
+    m = P.snapshot_metrics(perfect, "ring")
+    assert m["step"] == 7 and m["modes_covered"] == 3 and m["n_modes"] == 8 and m["high_quality"] == 1.0
+    assert 0 < m["js"] <= math.log(2) + 1e-9
+    assert "modes_covered" not in P.snapshot_metrics(perfect, "spiral")
+    fig = P.coverage_figure({"A": [m, {**m, "step": 9, "modes_covered": 5}]})
+    assert [t.name for t in fig.data] == ["modes covered", "high-quality %", "JS divergence"]
+    assert list(fig.data[0].y) == [3, 5] and list(fig.data[1].y) == [100, 100]
+    spiral = P.coverage_figure({"A": [P.snapshot_metrics(perfect, "spiral")]})
+    assert [t.name for t in spiral.data] == ["JS divergence"]
+
+
+def test_thin_keeps_first_and_last():
+    rows = [{"step": i} for i in range(1001)]
+    out = P.thin(rows, 100)
+    assert len(out) <= 100 and out[0]["step"] == 0 and out[-1]["step"] == 1000
+    assert P.thin(rows[:5], 100) == rows[:5]
+
+
+def test_drawing_points_add_and_remove():
+    grid = P.candidate_grid(extent=1.0, step=0.5)
+    assert grid.shape == (25, 2)
+    fig = P.canvas_figure(np.zeros((0, 2)), grid)
+    assert len(fig.data[0].x) == 25 and len(fig.data[1].x) == 0
+    sel = [{"curve_number": 0, "point_index": 3, "x": 0.5, "y": -1.0},
+           {"curve_number": 0, "point_index": 4, "x": 1.0, "y": -1.0}]
+    pts = P.apply_selection(np.zeros((0, 2)), sel, "add")
+    assert pts.tolist() == [[0.5, -1.0], [1.0, -1.0]]
+    assert P.apply_selection(pts, sel, "add").shape == (2, 2)  # already there: not added twice
+    removed = P.apply_selection(pts, [{"curve_number": 1, "point_index": 0, "x": 0.5, "y": -1.0}], "remove")
+    assert removed.tolist() == [[1.0, -1.0]]
+    assert P.apply_selection(pts, [{"curve_number": 1, "point_index": 0, "x": 0.5, "y": -1.0}], "add").shape == (2, 2)
+    with pytest.raises(ValueError):
+        P.apply_selection(pts, sel, "paint")
