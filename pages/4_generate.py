@@ -1,0 +1,296 @@
+"""Generate: sample grids, conditional digits, latent walks and "ask the discriminator".
+
+Generators come from the bundled checkpoints, this session's training run (the folder in
+``st.session_state["train_last_checkpoint"]``, written by the Train page) or a Hub repo id / local
+folder. Session state uses the prefix ``gen_``; the Model zoo page sets ``gen_source_kind`` and
+``gen_bundled`` / ``gen_hub_id`` before switching here.
+"""
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+import torch
+
+from gan import hub, sampling, timelapse, zoo
+from gan.hub import CheckpointError, HubError, LoadedGenerator
+from gan.train import make_grid
+from ui.errors import guard
+from ui.i18n import md, tr
+from ui.sidebar import presenting
+
+P = "gen_"
+SESSION_CKPT_KEY = "train_last_checkpoint"  # set by the Train page
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+# --- loading ------------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_cached(kind: str, source: str, stamp: float) -> LoadedGenerator:
+    """One copy per process of each generator; ``stamp`` (the weights' mtime) reloads changed folders."""
+    if kind == "session":
+        return hub.load_folder(source, origin="session", source=tr("this session's run", "本次会话的训练"))
+    return hub.load_generator(source)
+
+
+def _stamp(path: Path) -> float:
+    weights = [path / n for n in hub.WEIGHT_FILES if (path / n).is_file()]
+    return max((w.stat().st_mtime for w in weights), default=0.0) if path.is_dir() else 0.0
+
+
+def bundled_generators() -> list[zoo.ZooEntry]:
+    return [e for e in zoo.catalog() if e.origin == "bundled"]
+
+
+def choose_generator() -> LoadedGenerator | None:
+    kinds = ["bundled", "session", "hub"]
+    labels = {"bundled": tr("Bundled", "内置模型"), "session": tr("This session's run", "本次会话的训练"),
+              "hub": tr("Hub repo or folder", "Hub 仓库或文件夹")}
+    kind = st.radio(tr("Generator", "生成器"), kinds, format_func=labels.__getitem__, horizontal=True,
+                    key=P + "source_kind")
+    try:
+        if kind == "bundled":
+            entries = bundled_generators()
+            if not entries:
+                st.info(tr("No bundled generators in this copy of the app. Train one on the Train page, or load "
+                           "one from the Hub.", "此版本的应用没有内置生成器。可以在“训练”页面训练一个，或从 Hub 加载。"))
+                return None
+            names = [e.name for e in entries]
+            if st.session_state.get(P + "bundled") not in names:
+                st.session_state[P + "bundled"] = names[0]
+            info = {e.name: e for e in entries}
+            name = st.selectbox(tr("Bundled generator", "内置生成器"), names, key=P + "bundled",
+                                format_func=lambda n: f"{n} · {info[n].architecture} · {info[n].data}")
+            return load_cached("bundled", name, _stamp(hub.BUNDLED_DIR / name))
+        if kind == "session":
+            folder = st.session_state.get(SESSION_CKPT_KEY)
+            if not folder:
+                st.info(tr("No run from this session yet: train one on the Train page (it appears here when it "
+                           "stops or finishes).", "本次会话还没有训练：请在“训练”页面训练一个（停止或完成后会出现在这里）。"))
+                return None
+            path = Path(folder)
+            if not path.is_dir():
+                st.warning(tr("This session's run is no longer on the server; train again.",
+                              "本次会话的训练已不在服务器上，请重新训练。"))
+                return None
+            return load_cached("session", str(path), _stamp(path))
+        text = st.text_input(tr("Hub repo id or local folder", "Hub 仓库 ID 或本地文件夹"), key=P + "hub_id",
+                             placeholder="huggan/dcgan-mnist",
+                             help=tr("A repo id such as huggan/dcgan-mnist (needs a connection), or a folder with "
+                                     "config.json + model.safetensors.",
+                                     "例如 huggan/dcgan-mnist 这样的仓库 ID（需要联网），或包含 config.json 与 "
+                                     "model.safetensors 的文件夹。")).strip()
+        if not text:
+            return None
+        with st.spinner(tr("Loading…", "加载中…")):
+            return load_cached("hub", text, _stamp(Path(text).expanduser()))
+    except HubError as e:
+        st.error(tr("Could not get the generator from the Hub: ", "无法从 Hub 获取生成器：") + str(e),
+                 icon=":material/cloud_off:")
+    except CheckpointError as e:
+        st.error(tr("This checkpoint cannot be used: ", "此检查点无法使用：") + str(e), icon=":material/broken_image:")
+    return None
+
+
+def describe(g: LoadedGenerator) -> None:
+    origin = {"bundled": tr("bundled", "内置"), "hub": "Hub", "session": tr("this session", "本次会话"),
+              "local": tr("local folder", "本地文件夹"), "bundled-fallback": tr("bundled copy", "内置副本")}
+    params = sum(p.numel() for p in g.model.parameters())
+    kind = tr("conditional", "条件") if g.conditional else tr("unconditional", "无条件")
+    st.caption(f"**{g.source}** · {g.family} · {origin.get(g.origin, g.origin)} · {kind} · "
+               f"{tr('latent', '隐变量')} {g.latent_dim} · {params / 1e6:.2f} M {tr('parameters', '参数')}")
+    if g.note:
+        st.info(g.note)
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+def show(grid: np.ndarray, caption: str, file_name: str, key: str) -> None:
+    st.image(grid, caption=caption, width=min(640, max(grid.shape[1] * 2, 160)))
+    st.download_button(tr("Download PNG", "下载 PNG"), timelapse.png_bytes(grid), file_name=file_name,
+                       mime="image/png", key=key, icon=":material/download:")
+
+
+def new_seed(key: str) -> None:
+    st.session_state[key] = random.randrange(100_000)
+
+
+def seed_input(key: str, label: str | None = None, default: int = 0) -> int:
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    value = c1.number_input(label or tr("Seed", "随机种子"), min_value=0, max_value=99_999, value=default, key=key)
+    c2.button(tr("Random", "随机"), key=key + "_new", on_click=new_seed, args=(key,), icon=":material/casino:")
+    return int(value)
+
+
+# --- sections -----------------------------------------------------------------------------------------
+
+def grid_section(g: LoadedGenerator) -> None:
+    n = st.slider(tr("Images", "图像数量"), 4, 64, 16, step=4, key=P + "n")
+    seed = seed_input(P + "seed")
+    images = sampling.generate(g, n, seed=seed)
+    nrow = 10 if g.conditional and n % 10 == 0 else int(math.ceil(math.sqrt(n)))
+    cap = tr(f"{n} samples, seed {seed}", f"{n} 个样本，种子 {seed}")
+    if g.conditional:
+        cap += tr(" (classes 0–9 in turn)", "（类别 0–9 依次循环）")
+    show(make_grid(images, nrow=nrow), cap, f"samples-seed{seed}.png", P + "grid_png")
+
+
+def class_section(g: LoadedGenerator) -> None:
+    if not g.conditional:
+        st.info(tr("This generator is unconditional: it cannot be told which digit to draw. Pick a conditional one "
+                   "(cgan) for this tab.", "这个生成器是无条件的，无法指定要画的数字。请选择条件生成器（cgan）。"))
+        return
+    st.markdown(tr("Each **column** is one class; each **row** keeps the same noise z across the columns, so a row "
+                   "shows one *style* written as every class.",
+                   "每一**列**是一个类别；每一**行**在各列中使用相同的噪声 z，所以同一行展示的是同一种*风格*写出的各个类别。"))
+    classes = list(range(g.n_classes))
+    digits = st.multiselect(tr("Digits (in this order)", "数字（按此顺序）"), classes, default=classes,
+                            key=P + "digits")
+    rows = st.slider(tr("Rows per digit", "每个数字的行数"), 1, 10, 4, key=P + "rows")
+    seed = seed_input(P + "cond_seed")
+    if not digits:
+        st.warning(tr("Pick at least one digit.", "请至少选择一个数字。"))
+        return
+    images = sampling.class_grid(g, digits, rows, seed=seed)  # (rows * len(digits), C, H, W), row-major
+    st.session_state[P + "class_labels"] = [d for _ in range(rows) for d in digits]
+    show(make_grid(images, nrow=len(digits)),
+         tr("Columns: ", "各列：") + ", ".join(str(d) for d in digits) + tr(f" · seed {seed}", f" · 种子 {seed}"),
+         f"digits-{'-'.join(map(str, digits))}-seed{seed}.png", P + "class_png")
+
+
+def walk_section(g: LoadedGenerator) -> None:
+    st.markdown(tr("**Spherical interpolation** between the noise vectors of two seeds: the path stays where "
+                   "Gaussian noise lives, so every frame is a plausible sample.",
+                   "在两个种子的噪声向量之间做**球面插值**：路径始终位于高斯噪声所在的区域，因此每一帧都是合理的样本。"))
+    c1, c2 = st.columns(2)
+    with c1:
+        a = seed_input(P + "walk_a", tr("Start seed", "起点种子"), 1)
+    with c2:
+        b = seed_input(P + "walk_b", tr("End seed", "终点种子"), 2)
+    frames = st.slider(tr("Frames", "帧数"), 4, 32, 12, key=P + "walk_frames")
+    label = None
+    if g.conditional:
+        label = st.selectbox(tr("Digit", "数字"), list(range(g.n_classes)), key=P + "walk_label")
+    imgs = sampling.latent_walk(g, a, b, frames=frames, label=label)  # (frames, C, H, W)
+    frames_u8 = list(sampling.to_uint8(imgs))
+    st.image(timelapse.gif_bytes(frames_u8, duration_ms=120, scale=4 if imgs.shape[-1] <= 32 else 2),
+             caption=tr(f"Seed {a} → seed {b}", f"种子 {a} → 种子 {b}"))
+    show(make_grid(imgs, nrow=frames), tr("All frames", "全部帧"), f"walk-{a}-{b}.png", P + "walk_png")
+    if presenting():
+        return
+    st.markdown(tr("**Move single latent dimensions** (starting from the start seed's z):",
+                   "**单独移动隐变量的某几个维度**（从起点种子的 z 出发）："))
+    z = sampling.noise(1, g.latent_dim, a)
+    dims = min(3, g.latent_dim)
+    cols = st.columns(dims)
+    for d in range(dims):
+        z[0, d] = cols[d].slider(f"z[{d}]", -3.0, 3.0, float(round(z[0, d].item(), 1)), 0.1, key=P + f"z{d}_{a}")
+    y = torch.tensor([label or 0]) if g.conditional else None
+    one = sampling.to_uint8(sampling.run_generator(g, z, y))[0]
+    st.image(timelapse.to_pil(one, scale=4 if one.shape[0] <= 32 else 2), caption=tr("Edited z", "修改后的 z"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def mnist_sample() -> torch.Tensor | None:
+    """1,000 real MNIST digits (B, 1, 28, 28) in [-1, 1], read once per process; None when absent."""
+    from gan.data import DatasetMissing, load_images
+    try:
+        return load_images("mnist", splits=("test",), download=False, limit=1000).images
+    except (DatasetMissing, ValueError):
+        try:
+            return load_images("mnist", splits=("train",), download=False, limit=1000).images
+        except (DatasetMissing, ValueError):
+            return None
+
+
+def real_image(index: int) -> np.ndarray | None:
+    images = mnist_sample()
+    if images is None:
+        return None
+    return sampling.to_uint8(images[index % len(images)][None])[0]
+
+
+def discriminator_section(g: LoadedGenerator) -> None:
+    D = g.discriminator
+    if D is None:
+        st.info(tr("This generator came without its discriminator, so there is nobody to ask. Generators trained on "
+                   "the Train page (and the bundled ones saved with D) have one.",
+                   "这个生成器没有附带判别器，所以无从询问。在“训练”页面训练的生成器（以及保存了 D 的内置模型）带有判别器。"))
+        return
+    st.markdown(tr("Give the discriminator an image and see how *real* it thinks it is: D(x) = σ(logit), "
+                   "near 1 for “real”, near 0 for “fake”.",
+                   "给判别器一张图像，看看它认为这张图有多*真实*：D(x) = σ(logit)，接近 1 表示“真”，接近 0 表示“假”。"))
+    what = st.radio(tr("Image", "图像"), ["generated", "real", "upload"], horizontal=True, key=P + "ask_what",
+                    format_func=lambda k: {"generated": tr("a generated sample", "一个生成样本"),
+                                           "real": tr("a real MNIST digit", "一张真实 MNIST 数字"),
+                                           "upload": tr("upload a drawing", "上传手绘")}[k])
+    size = int(getattr(g.model, "image_size", 28))
+    channels = int(getattr(g.model, "channels", 1))
+    img: np.ndarray | None = None
+    if what == "generated":
+        seed = seed_input(P + "ask_seed")
+        img = sampling.to_uint8(sampling.generate(g, 1, seed=seed))[0]
+    elif what == "real":
+        idx = st.number_input(tr("Image number", "图像编号"), 0, 999, 0, key=P + "ask_index")
+        img = real_image(int(idx))
+        if img is None:
+            st.warning(tr("MNIST is not available on this server.", "本服务器上没有 MNIST 数据。"))
+            return
+    else:
+        up = st.file_uploader(tr("A digit, light on dark or dark on light (PNG, JPEG, WebP)",
+                                 "一个数字，浅底深字或深底浅字均可（PNG、JPEG、WebP）"),
+                              type=["png", "jpg", "jpeg", "webp"], key=P + "ask_upload")
+        if up is None:
+            return
+        from gan.images import ImageError, decode_image
+        try:
+            pil = decode_image(up.getvalue(), max_bytes=MAX_UPLOAD_BYTES, mode="L")
+        except ImageError as e:
+            st.error(tr("That image could not be used: ", "这张图像无法使用：") + str(e))
+            return
+        a = np.asarray(pil.resize((size, size), resample=2), dtype=np.uint8)  # bilinear
+        if a.mean() > 127:  # dark digit on a light background: invert to MNIST's light-on-dark
+            a = 255 - a
+        img = a
+    x = torch.from_numpy(np.asarray(img, dtype=np.float32) / 127.5 - 1.0)
+    x = x[None, None] if x.ndim == 2 else x.permute(2, 0, 1)[None]  # (1, C, H, W)
+    if x.shape[1] != channels:
+        x = x.mean(1, keepdim=True).expand(-1, channels, -1, -1)
+    if x.shape[-1] != size:
+        x = torch.nn.functional.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
+    dev = next(D.parameters()).device
+    with torch.inference_mode():
+        if g.conditional:
+            xs = x.to(dev).expand(g.n_classes, -1, -1, -1)
+            scores = torch.sigmoid(D(xs, torch.arange(g.n_classes, device=dev))).cpu()  # (n_classes,)
+        else:
+            scores = torch.sigmoid(D(x.to(dev))).cpu()
+    c1, c2 = st.columns([1, 2])
+    c1.image(timelapse.to_pil(sampling.to_uint8(x)[0], scale=4), caption=tr("What D sees", "D 看到的图像"))
+    if g.conditional:
+        best = int(scores.argmax())
+        c2.metric(tr("D(x, y), best class", "D(x, y)，最高的类别"), f"{scores[best]:.3f}", help=None)
+        c2.bar_chart({tr("D(x, y) for each class y", "各类别 y 的 D(x, y)"): scores.numpy()}, height=200)
+        st.session_state[P + "ask_score"] = float(scores[best])
+    else:
+        c2.metric("D(x)", f"{float(scores[0]):.3f}")
+        st.session_state[P + "ask_score"] = float(scores[0])
+
+
+# --- page ---------------------------------------------------------------------------------------------
+
+st.title(tr("Generate", "生成"))
+st.markdown(md("generate"))
+gen = choose_generator()
+if gen is not None:
+    describe(gen)
+    tabs = st.tabs([tr("Grid", "网格"), tr("Digits", "指定数字"), tr("Latent walk", "隐空间漫步"),
+                    tr("Ask the discriminator", "问问判别器")])
+    for tab, section, what in zip(tabs, (grid_section, class_section, walk_section, discriminator_section),
+                                  ("grid", "class grid", "latent walk", "discriminator")):
+        with tab, guard(what):
+            section(gen)
