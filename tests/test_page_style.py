@@ -1,0 +1,147 @@
+"""The Style transfer page through AppTest: defaults, a short offline run with a result to download,
+every kind of bad upload, the pretrained path offline and with a (local) generator, and Chinese."""
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "6_style_transfer.py")
+TIMEOUT = 120
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _bomb() -> bytes:
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def _photo(w=96, h=64) -> Image.Image:
+    y, x = np.mgrid[0:h, 0:w]
+    return Image.fromarray(np.stack([x * 255 // w, y * 255 // h, (x + y) % 256], -1).astype(np.uint8))
+
+
+def _errors(at) -> str:
+    return " ".join(e.value for e in at.error)
+
+
+def test_defaults_render_content_and_style():
+    at = _page()
+    assert at.title[0].value == "Style transfer"
+    assert at.radio(key="style_method").value == "offline"
+    assert at.selectbox(key="style_content_preset").value == "astronaut"
+    assert at.selectbox(key="style_style_preset").value == "brush"
+    assert not at.error
+    assert at.button(key="style_run") is not None
+
+
+def test_offline_run_gives_a_downloadable_result():
+    at = _page()
+    at.select_slider(key="style_size").set_value(128)
+    at.slider(key="style_steps").set_value(10)
+    at.selectbox(key="style_style_preset").set_value("waves")
+    at.button(key="style_run").click().run()
+    assert not at.exception, at.exception
+    assert not at.error
+    result = at.session_state["style_result"]
+    img = Image.open(io.BytesIO(result["png"]))
+    assert max(img.size) == 128 and img.mode == "RGB"
+    assert "10 steps" in result["caption"]
+    assert len(at.get("download_button")) == 1
+    # a rerun keeps the result (kept in session state, not recomputed)
+    at.run()
+    assert at.session_state["style_result"]["png"] == result["png"] and len(at.get("download_button")) == 1
+
+
+@pytest.mark.parametrize("name,data,needle", [
+    ("empty.jpg", b"", "empty"),
+    ("notes.jpg", b"these are my notes, not a photo\n" * 10, "not an image"),
+    ("cut.png", _png(Image.fromarray(np.random.default_rng(0).integers(0, 256, (200, 200, 3), dtype=np.uint8)))[:40_000],
+     "truncated"),
+    ("bomb.png", _bomb(), "pixels"),
+], ids=["zero-byte", "text-renamed-jpg", "truncated", "decompression-bomb"])
+def test_bad_uploads_are_clear_messages(name, data, needle):
+    at = _page()
+    at.radio(key="style_content_src").set_value("upload").run()
+    at.file_uploader(key="style_content_upload").upload(name, data, "image/png").run()
+    assert not at.exception, at.exception
+    assert needle in _errors(at)
+    # the app keeps working: a good upload afterwards is accepted
+    at.file_uploader(key="style_content_upload").upload("ok.png", _png(_photo()), "image/png").run()
+    assert not at.exception and not at.error
+
+
+def test_bad_style_upload_disables_run():
+    at = _page()
+    at.radio(key="style_style_src").set_value("upload").run()
+    at.file_uploader(key="style_style_upload").upload("x.webp", b"RIFF....WEBPjunk", "image/webp").run()
+    assert not at.exception
+    assert at.error and at.button(key="style_run").disabled
+
+
+def test_pretrained_offline_says_so_and_offline_method_stays(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    at = _page()
+    at.radio(key="style_method").set_value("pretrained").run()
+    md = " ".join(m.value for m in at.markdown)
+    assert "photo -> Monet painting" in md and "BSD" in md and "huggingface.co" in md
+    at.button(key="style_hub_run").click().run()
+    assert not at.exception, at.exception
+    assert "offline" in _errors(at)
+    assert any("offline method" in i.value for i in at.info)
+    at.radio(key="style_method").set_value("offline").run()
+    assert not at.exception and not at.error
+
+
+def test_pretrained_generator_runs(monkeypatch, tmp_path):
+    from gan import hub
+    from gan.models.cyclegan import ResnetGenerator
+    torch.manual_seed(0)
+    torch.save(ResnetGenerator(ngf=8, n_blocks=1).state_dict(), tmp_path / "latest_net_G.pth")
+    calls = []
+
+    def fake_download(repo_id, filename, repo_type="model", timeout=10.0):
+        calls.append((repo_id, filename, repo_type))
+        return tmp_path / "latest_net_G.pth"
+    monkeypatch.setattr(hub, "hub_download", fake_download)
+    at = _page()
+    at.radio(key="style_method").set_value("pretrained").run()
+    at.selectbox(key="style_hub_name").set_value("horse2zebra").run()
+    at.select_slider(key="style_hub_size").set_value(128)
+    at.button(key="style_hub_run").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, _errors(at)
+    assert calls == [("davidpiscasio/unpaired-img2img", "checkpoints/horse2zebra_pretrained/latest_net_G.pth", "space")]
+    img = Image.open(io.BytesIO(at.session_state["style_result"]["png"]))
+    assert max(img.size) == 128
+    assert "horse -> zebra" in at.session_state["style_result"]["caption"]
+
+
+def test_chinese():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state["app_lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "风格迁移"
