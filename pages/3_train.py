@@ -14,7 +14,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
+import torch
 
 from gan import health, hub, plots_train, replay, timelapse
 from gan.data import CLASS_NAMES, DATASETS, DatasetMissing, available_datasets, data_root, load_images
@@ -306,10 +308,72 @@ def controls(rec: jobs.RunRecord | None) -> None:
             st.rerun()
 
 
+HIST_SAMPLES = 500
+
+
+def class_counts(rec: jobs.RunRecord) -> np.ndarray | None:
+    """How many of HIST_SAMPLES fresh samples the bundled MNIST classifier puts in each class
+    (computed once per run and step; None for datasets the classifier does not know)."""
+    if rec.trainer.cfg.dataset != "mnist":
+        return None
+    key = (st.session_state.get(RUN_KEY), rec.trainer.step)
+    cached = st.session_state.get(P + "class_counts")
+    if cached and cached[0] == key:
+        return cached[1]
+    from gan.metrics import class_histogram, classify_images
+    trainer = rec.trainer
+    g = trainer.sampler
+    was = g.training
+    g.eval()
+    try:
+        with torch.inference_mode():
+            gen = torch.Generator().manual_seed(2024)
+            z = torch.randn(HIST_SAMPLES, g.latent_dim, generator=gen).to(trainer.device)
+            if trainer.conditional:
+                y = torch.randint(trainer.n_classes, (HIST_SAMPLES,), generator=gen).to(trainer.device)
+                x = g(z, y)
+            else:
+                x = g(z)
+            counts = class_histogram(classify_images(x.cpu()).argmax(1)) * HIST_SAMPLES
+    finally:
+        g.train(was)
+    st.session_state[P + "class_counts"] = (key, counts)
+    return counts
+
+
+def class_section(rec: jobs.RunRecord) -> None:
+    try:
+        counts = class_counts(rec)
+    except hub.CheckpointError as e:
+        st.caption(tr("The mode-collapse check needs the bundled MNIST classifier: ", "模式崩溃检查需要内置的 MNIST 分类器：")
+                   + str(e))
+        return
+    if counts is None:
+        return
+    st.subheader(tr("Which digits does it draw?", "它会画哪些数字？"))
+    cond = rec.trainer.conditional
+    st.caption(tr(f"{HIST_SAMPLES} new samples sorted by the bundled MNIST classifier; the dashed line is the "
+                  "even share." + (" The labels asked for were uniform, so this also shows whether G obeys them."
+                                   if cond else ""),
+                  f"用内置 MNIST 分类器对 {HIST_SAMPLES} 个新样本分类；虚线是均匀分布时的比例。"
+                  + ("请求的标签是均匀的，所以这也能看出 G 是否遵循标签。" if cond else "")))
+    st.plotly_chart(plots_train.class_histogram_figure(counts, CLASS_NAMES["mnist"],
+                                                       title=tr("Classes of generated samples", "生成样本的类别")),
+                    key=P + "class_hist")
+    findings = health.check_classes(counts, step=rec.trainer.step)
+    for f in findings:
+        st.warning(finding_text(f), icon=":material/health_and_safety:")
+    if not findings:
+        st.caption(tr("No sign of mode collapse: the samples spread over the classes.",
+                      "没有模式崩溃的迹象：样本分布在各个类别上。"))
+
+
 def after_run(rec: jobs.RunRecord) -> None:
-    """Time-lapse, checkpoint download and Hub push for a run that has ended."""
+    """Time-lapse, class histogram, checkpoint download and Hub push for a run that has ended."""
     with guard("saving the run"):
         folder = save_finished(rec)
+    with guard("class histogram"):
+        class_section(rec)
     if rec.grids:
         st.subheader(tr("Time-lapse", "延时回放"))
         steps = [s for s, _ in rec.grids]

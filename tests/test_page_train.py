@@ -79,6 +79,12 @@ def test_short_real_run_updates_curves_grid_and_checkpoint():
     assert (folder / "config.json").is_file() and (folder / "model.safetensors").is_file()
     assert {b.proto.label for b in at.get("download_button")} >= {"Download the checkpoint (zip)",
                                                                     "Download the time-lapse (GIF)"}
+    # mode-collapse check: a histogram of the bundled classifier's verdicts on fresh samples
+    from gan.metrics import classifier_dir
+    if classifier_dir().is_dir():
+        counts = at.session_state["train_class_counts"][1]
+        assert counts.sum() == pytest.approx(500)
+        assert any(json.loads(c.proto.spec)["data"][0]["type"] == "bar" for c in at.get("plotly_chart"))
     # the time-lapse slider moves over the saved grids
     lapse = at.select_slider(key="train_lapse_pos")
     assert lapse.value == rec.grids[-1][0]
