@@ -215,7 +215,7 @@ def _kwargs_for(cls: type, config: dict) -> dict:
 def _build(cls: type, kwargs: dict, where: str) -> nn.Module:
     try:
         return cls(**kwargs)
-    except (TypeError, ValueError) as e:
+    except (TypeError, ValueError, RuntimeError) as e:
         raise CheckpointError(f"{where}: config.json does not describe a valid model ({_short(e)})") from None
 
 

@@ -277,7 +277,8 @@ class Trainer:
         real_logits, fake_logits = logits[:b], logits[b:]
         loss = L.d_loss(c.loss, real_logits, fake_logits)
         if c.loss == "wgan-gp":
-            loss = loss + L.gradient_penalty(self.D, real, fake, *(() if y is None else (y,)), weight=c.gp_weight)
+            cond = (y,) if self.conditional else ()
+            loss = loss + L.gradient_penalty(self.D, real, fake, *cond, weight=c.gp_weight)
         if self.conditional and c.aux_weight > 0:
             cls = self.D.classify_last()
             loss = loss + c.aux_weight * nn.functional.cross_entropy(cls[:b], y)

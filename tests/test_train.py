@@ -1,0 +1,146 @@
+import threading
+import time
+from dataclasses import asdict
+
+import pytest
+import torch
+
+from gan import train as T
+from gan.hub import load_folder
+from gan.metrics import toy_mode_stats
+
+
+def toy_cfg(**kw):
+    base = dict(model="toy", dataset="ring", steps=50, batch_size=64, width=32, depth=2, log_every=5,
+                sample_every=25, device="cpu", seed=0, lr_d=1e-3, lr_g=1e-3)
+    base.update(kw)
+    return T.TrainConfig(**base)
+
+
+@pytest.fixture(scope="module")
+def tiny_mnist():
+    from gan.data import load_images
+    return load_images("mnist", limit=256)
+
+
+def test_toy_gan_really_learns_the_ring():
+    cfg = toy_cfg(steps=2500, batch_size=256, width=128, depth=3, log_every=100, sample_every=2500)
+    events = list(T.Trainer(cfg).run())
+    assert events[-1].status == "done" and events[-1].step == 2500
+    stats = toy_mode_stats(events[-1].toy["fake"], "ring")
+    assert stats["modes_covered"] >= 7 and stats["high_quality"] >= 0.70, stats
+
+
+def test_events_are_frozen_and_complete():
+    events = list(T.Trainer(toy_cfg()).run())
+    ev = events[0]
+    with pytest.raises(Exception):
+        ev.step = 3
+    assert [e.step for e in events if e.status == "running"] == list(range(5, 51, 5))
+    for e in events[:-1]:
+        assert all(v == v for v in (e.loss_d, e.loss_g, e.d_real, e.d_fake, e.grad_norm_d, e.grad_norm_g))
+        assert 0 <= e.d_real <= 1 and e.images_per_sec > 0
+    snap = [e for e in events if e.toy is not None][0].toy
+    assert snap["d_grid"].shape == (40, 40) and snap["manifold"].shape == (21, 21, 2)
+    assert snap["arrow_xy"].shape == snap["arrow_dir"].shape
+
+
+def test_stop_within_one_step():
+    stop = threading.Event()
+    tr = T.Trainer(toy_cfg(steps=100_000, log_every=1), stop_event=stop)
+    it = tr.run()
+    next(it)
+    stop.set()
+    ev = next(it)
+    assert ev.status == "stopped" and ev.step == 1
+
+
+def test_nan_stops_and_keeps_last_good_weights():
+    tr = T.Trainer(toy_cfg(lr_d=1e30, lr_g=1e30, optimizer="sgd", log_every=1, steps=100))
+    events = list(tr.run())
+    last = events[-1]
+    assert last.status == "failed" and "learning rate" in last.message
+    assert all(torch.isfinite(p).all() for p in tr.G.parameters())
+    assert all(torch.isfinite(p).all() for p in tr.D.parameters())
+    assert tr.step == last.step < 100
+
+
+def test_image_training_checkpoint_and_resume(tmp_path, tiny_mnist):
+    cfg = T.TrainConfig(model="cgan", dataset="mnist", steps=6, batch_size=16, width=8, latent_dim=8, log_every=3,
+                        sample_every=3, device="cpu", ema=0.9, n_samples=20)
+    tr = T.Trainer(cfg, data=tiny_mnist)
+    events = list(tr.run())
+    assert events[-1].status == "done" and events[-1].samples.shape == (2 * 30 + 2, 10 * 30 + 2)
+    tr.save(tmp_path / "run")
+    loaded = load_folder(tmp_path / "run")
+    assert loaded.config["gan_studio"]["train_config"] == asdict(cfg) and loaded.discriminator is not None
+    again = T.Trainer.resume(tmp_path / "run", steps=9, data=tiny_mnist)
+    assert again.step == 6 and again.total_steps == 9
+    assert torch.equal(again.G_ema.state_dict()["embed.weight"], tr.G_ema.state_dict()["embed.weight"])
+    assert again.opt_g.state_dict()["state"][0]["step"] == tr.opt_g.state_dict()["state"][0]["step"]
+    assert [e.step for e in again.run()][-1] == 9
+
+
+@pytest.mark.parametrize("loss", ["ns", "minimax", "lsgan", "hinge", "wgan-gp"])
+def test_every_loss_trains_dcgan(loss, tiny_mnist):
+    cfg = T.TrainConfig(model="dcgan", dataset="mnist", loss=loss, steps=2, batch_size=8, width=8, latent_dim=8,
+                        log_every=1, sample_every=2, device="cpu", n_critic=2, n_samples=4)
+    events = list(T.Trainer(cfg, data=tiny_mnist).run())
+    assert events[-1].status == "done" and events[-2].loss_d == events[-2].loss_d
+
+
+@pytest.mark.parametrize("bad, msg", [
+    (dict(lr_d=-1), "lr_d"), (dict(lr_g=float("nan")), "lr_g"), (dict(batch_size=0), "batch_size"),
+    (dict(loss="foo"), "valid losses"), (dict(dataset="mnist"), "toy models"), (dict(model="cyclegan"), "cannot be trained"),
+    (dict(model="nope"), "valid names"),
+])
+def test_config_validation(bad, msg):
+    with pytest.raises(ValueError, match=msg):
+        toy_cfg(**bad).validate()
+
+
+def test_device_auto_is_cpu_here():
+    assert T.pick_device("auto").type in ("cpu", "cuda", "mps")
+    assert "CPU" in T.device_label(torch.device("cpu"))
+
+
+def _wait(cond, timeout=20.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_job_pause_step_resume_stop():
+    job = T.TrainingJob(T.Trainer(toy_cfg(steps=100_000, log_every=1)), paused=True).start()
+    try:
+        job.request_step("d")
+        job.request_step("g")
+        assert _wait(lambda: job.events.qsize() >= 2)
+        d_ev, g_ev = job.drain()[:2]
+        assert (d_ev.kind, d_ev.step, g_ev.kind, g_ev.step) == ("d", 1, "g", 2)
+        assert d_ev.loss_g != d_ev.loss_g and g_ev.loss_d != g_ev.loss_d  # only the one network was updated
+        job.resume()
+        assert _wait(lambda: job.trainer.step > 20)
+        job.stop()
+        job.join(10)
+        assert not job.alive and job.last.status == "stopped"
+    finally:
+        job.stop()
+
+
+def test_job_cap(monkeypatch):
+    monkeypatch.setenv("GAN_MAX_JOBS", "1")
+    a = T.TrainingJob(T.Trainer(toy_cfg(steps=100_000)), paused=True).start()
+    try:
+        with pytest.raises(T.JobLimitError, match="limit is 1"):
+            T.TrainingJob(T.Trainer(toy_cfg(steps=10))).start()
+    finally:
+        a.stop()
+        a.join(10)
+    assert T.active_jobs() == 0
+    b = T.TrainingJob(T.Trainer(toy_cfg(steps=5))).start()
+    b.join(10)
+    assert b.last.status == "done"
