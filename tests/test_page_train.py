@@ -171,3 +171,19 @@ def test_replay_plays_a_bundled_recording():
     pos.set_value(rec.grid_steps[1]).run()
     assert curve_points(at) < full  # the curves are cut at the replay position
     assert len(at.image) == 2 and at.download_button(key="train_replay_gif")
+
+
+def test_a_reload_finds_the_run_again():
+    at = page()
+    tiny_settings(at, steps=400, sample_every=5)
+    at.button(key="train_start").click().run()
+    rid = at.session_state["train_run"]
+    assert at.query_params["train_run"] == [rid] or at.query_params["train_run"] == rid
+    fresh = AppTest.from_file(PAGE, default_timeout=60)  # a new session, as after a reload
+    fresh.query_params["train_run"] = rid
+    fresh.run()
+    assert not fresh.exception, [e.value for e in fresh.exception]
+    assert fresh.session_state["train_run"] == rid
+    assert not fresh.button(key="train_stop").disabled  # the running job is back under control
+    fresh.button(key="train_stop").click().run()
+    assert not record(fresh).running and record(fresh).last.status == "stopped"
