@@ -25,6 +25,9 @@ def navigation_pages() -> dict[str, list[st.Page]]:
 
 st.set_page_config(page_title="GAN Studio", page_icon=":material/blur_on:",
                    layout="wide" if presenting() else "centered")
-render_sidebar()
+# st.navigation first: it settles which page this run belongs to, so the sidebar widgets get the same
+# identity on the first run as on every later one (rendered before it, the first click on the
+# language selector was lost). The menu still sits at the top of the sidebar.
 nav = st.navigation(navigation_pages())
+render_sidebar()
 nav.run()

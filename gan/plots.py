@@ -68,8 +68,8 @@ def saturation_figure(marker: float | None = None, text: dict[str, str] | None =
         fig.add_trace(go.Scatter(x=c["s"], y=c[key_ns], name=t["ns"], legendgroup="ns",
                                  showlegend=col == 1, line=dict(color=COLORS["ns"], width=3)),
                       row=1, col=col)
-        fig.add_vrect(x0=0, x1=0.1, fillcolor="#9E9E9E", opacity=0.15, line_width=0, row=1, col=col,
-                      annotation_text=t["early"] if col == 1 else None, annotation_position="top left")
+        band = dict(annotation_text=t["early"], annotation_position="top left") if col == 1 else {}
+        fig.add_vrect(x0=0, x1=0.1, fillcolor="#9E9E9E", opacity=0.15, line_width=0, row=1, col=col, **band)
     if marker is not None:
         s = float(np.clip(marker, 1e-3, 1 - 1e-3))
         points = {"loss_minimax": math.log1p(-s), "loss_ns": -math.log(s),

@@ -41,7 +41,8 @@ def test_saturation_figure_traces_and_marker():
     assert len(fig.data) == 6
     names = {t.name for t in fig.data if t.name}
     assert names == {"MM", "NS"}
-    assert "LOSS" in [a.text for a in fig.layout.annotations]
+    texts = [a.text for a in fig.layout.annotations]
+    assert "LOSS" in texts and texts.count("early training") == 1 and "new text" not in texts
     loss_marker, grad_marker = fig.data[4], fig.data[5]
     assert list(loss_marker.y) == pytest.approx([math.log(0.8), -math.log(0.2)])
     assert list(grad_marker.y) == pytest.approx([-0.2, -0.8])

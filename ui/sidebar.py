@@ -19,28 +19,37 @@ from ui.i18n import LANG_KEY, LANGS, tr
 PRESENT_KEY = "app_present"
 
 
+# Where the page scripts live, relative to the project root.
+PAGES_DIR = "pages"
+
+
 @dataclass(frozen=True)
 class PageEntry:
-    file: str       # relative to the project root
+    name: str       # the script's file name inside PAGES_DIR
     url_path: str   # stable URL, independent of the language
     icon: str
     en: str
     zh: str
 
+    @property
+    def file(self) -> str:
+        """The script's path relative to the project root."""
+        return f"{PAGES_DIR}/{self.name}"
+
 
 # ((section in English, in Chinese), pages) in menu order.
 PAGES: tuple[tuple[tuple[str, str], tuple[PageEntry, ...]], ...] = (
     (("Learn", "学习"), (
-        PageEntry("pages/1_principles.py", "principles", ":material/school:", "Principles", "原理"),
-        PageEntry("pages/2_playground.py", "playground", ":material/scatter_plot:", "2D playground", "二维游乐场"),
+        PageEntry("1_principles.py", "principles", ":material/school:", "Principles", "原理"),
+        PageEntry("2_playground.py", "playground", ":material/scatter_plot:", "2D playground", "二维游乐场"),
     )),
     (("Train & generate", "训练与生成"), (
-        PageEntry("pages/3_train.py", "train", ":material/model_training:", "Train", "训练"),
-        PageEntry("pages/4_generate.py", "generate", ":material/auto_awesome:", "Generate", "生成"),
-        PageEntry("pages/5_model_zoo.py", "zoo", ":material/inventory_2:", "Model zoo", "模型库"),
+        PageEntry("3_train.py", "train", ":material/model_training:", "Train", "训练"),
+        PageEntry("4_generate.py", "generate", ":material/auto_awesome:", "Generate", "生成"),
+        PageEntry("5_model_zoo.py", "zoo", ":material/inventory_2:", "Model zoo", "模型库"),
     )),
     (("Create", "创作"), (
-        PageEntry("pages/6_style_transfer.py", "style", ":material/palette:", "Style transfer", "风格迁移"),
+        PageEntry("6_style_transfer.py", "style", ":material/palette:", "Style transfer", "风格迁移"),
     )),
 )
 
