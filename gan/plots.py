@@ -124,7 +124,8 @@ def oned_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d: np.ndarra
                              hoverinfo="skip"), secondary_y=True)
     fig.update_xaxes(title_text=t["x"])
     fig.update_yaxes(title_text=t["density"], rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text=t["prob"], range=[0, 1.02], secondary_y=True, showgrid=False)
+    fig.update_yaxes(title_text=t["prob"], range=[0, 1.02], secondary_y=True, showgrid=False,
+                     tickmode="linear", tick0=0, dtick=0.25)
     fig.update_layout(height=420, title=title, margin=dict(l=40, r=40, t=50 if title else 20, b=40),
                       legend=dict(orientation="h", yanchor="bottom", y=-0.4, x=0))
     return fig

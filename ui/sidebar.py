@@ -77,7 +77,8 @@ PRESENTATION_CSS = """
 [data-testid="stMainBlockContainer"] h2 { font-size: 2.4rem !important; }
 [data-testid="stMainBlockContainer"] h3 { font-size: 1.9rem !important; }
 [data-testid="stMainBlockContainer"] .katex { font-size: 1.45em !important; }
-[data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"],
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] * { font-size: 2.6rem !important; line-height: 1.2; }
 </style>
 """
 
