@@ -16,6 +16,16 @@ from gan.style import (CONTENT_SAMPLES, STYLE_PRESETS, PatchDiscriminator, Rando
                        sliced_wasserstein, stylize, stylize_iter, stylize_main)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Pin torch to one thread for these tests and restore it after: on a machine whose few cores are
+    shared by several busy processes, torch's spinning worker threads made the same run 10x slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def pair():
     content = resize_to(preset_image("astronaut"), 128)
@@ -194,3 +204,22 @@ def test_cli_model_local_file(tmp_path):
     code = stylize_main(_args(content=str(tmp_path / "c.png"), out=str(tmp_path / "o.png"),
                               model=str(tmp_path / "g.pth"), size=32, device="cpu"))
     assert code == 0 and Image.open(tmp_path / "o.png").size == (32, 32)
+
+
+def test_python_m_gan_stylize(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    import os
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    _write_png(tmp_path / "c.png", preset_image("astronaut").resize((64, 64)))
+    (tmp_path / "bad.jpg").write_bytes(b"plain text, renamed")
+    ok = subprocess.run([sys.executable, "-m", "gan", "stylize", str(tmp_path / "c.png"), "--style", "dots",
+                         "--out", str(tmp_path / "o.png"), "--size", "32", "--steps", "2", "--device", "cpu"],
+                        cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert Image.open(tmp_path / "o.png").size == (32, 32)
+    bad = subprocess.run([sys.executable, "-m", "gan", "stylize", str(tmp_path / "bad.jpg"),
+                          "--out", str(tmp_path / "o2.png")], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "not an image" in bad.stderr and "Traceback" not in bad.stderr
