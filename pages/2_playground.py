@@ -507,13 +507,15 @@ def draw(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str) -> N
             st.markdown(status_line(k if multi else tr("Run", "训练"), recs[k], step)
                         + (f" — {title}" if title else ""))
             if snaps[k] is not None:
-                st.plotly_chart(plots_toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480),
+                st.plotly_chart(plots_toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
+                                                           validate=False),
                                 key=P + "plane_" + k, config={"displayModeBar": False})
     for k in labels:
         metric_row(k, cfgs[k], recs[k], metrics[k], multi)
-    st.plotly_chart(plots_toy.curves_figure(histories, {k: c.loss for k, c in cfgs.items()}, text=txt),
+    st.plotly_chart(plots_toy.curves_figure(histories, {k: c.loss for k, c in cfgs.items()}, text=txt,
+                                                 validate=False),
                     key=P + "curves", config={"displayModeBar": False})
-    st.plotly_chart(plots_toy.coverage_figure(metrics, text=txt), key=P + "coverage",
+    st.plotly_chart(plots_toy.coverage_figure(metrics, text=txt, validate=False), key=P + "coverage",
                     config={"displayModeBar": False})
 
 
@@ -577,7 +579,7 @@ with guard("playground"):
         step_both = c[3].button(tr("Step", "一步"), key=P + "step_both",
                                 help=tr("One full step: D (as many times as set), then G.",
                                         "完整的一步：先按设置更新 D，再更新 G。"))
-        reset = c[4].button(tr("Reset", "重置"), key=P + "reset", icon=":material/restart_alt:")
+        reset = c[4].button(tr("Reset", "重置"), key=P + "reset")
         c[5].select_slider(tr("Speed (steps/s)", "速度（步/秒）"), list(SPEEDS), key=P + "speed",
                            format_func={**{s: s for s in SPEEDS}, "max": tr("max", "最快")}.__getitem__)
         for r in alive:

@@ -1,6 +1,7 @@
 """The playground's figure builders, without Streamlit: trace contents, equilibrium lines, drawing points."""
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -119,3 +120,16 @@ def test_drawing_points_add_and_remove():
     assert P.apply_selection(pts, [{"curve_number": 1, "point_index": 0, "x": 0.5, "y": -1.0}], "add").shape == (2, 2)
     with pytest.raises(ValueError):
         P.apply_selection(pts, sel, "paint")
+
+
+def test_unvalidated_figures_match_validated_ones(snap):
+    """The page skips plotly's validation for speed; the JSON must be the same as a checked figure's."""
+    import plotly.io as pio
+    rows = [{"step": i, "loss_d": 1.0, "loss_g": 0.5, "d_real": 0.6, "d_fake": 0.4} for i in range(20)]
+    metrics = [P.snapshot_metrics(snap, "ring")]
+    for build in (lambda v: P.plane_figure(snap, show={"manifold": True}, validate=v),
+                  lambda v: P.curves_figure({"A": rows, "B": rows}, {"A": "ns", "B": "wgan-gp"}, validate=v),
+                  lambda v: P.coverage_figure({"A": metrics}, validate=v)):
+        checked = pio.to_json(build(True).to_dict(), validate=False)
+        fast = pio.to_json(build(False).to_dict(), validate=False)
+        assert json.loads(fast) == json.loads(checked)

@@ -1,0 +1,166 @@
+"""How fast the 2D playground can train and redraw, without a browser.
+
+    python bench/playground.py [--seconds 4] [--browser]
+
+1. Figure updates/s: building the plane, curve and coverage figures and serialising them as
+   ``st.plotly_chart`` does (to_dict + to_json), for one run and for A/B, with 5,000-row histories.
+2. Training steps/s of a background job (the page's setup: log every step, a snapshot every 0.15 s),
+   with PyTorch's default intra-op threads and with one thread as the page uses, alone and while the
+   main thread redraws figures in a loop (the GIL is shared, as in the server process).
+3. With ``--browser``: a real ``streamlit run`` server and headless Chromium; presses Play and counts
+   how often the step counter on the page changes (the fragment's visible update rate).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import plotly.io as pio
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gan import plots_toy  # noqa: E402
+from gan.train import TrainConfig, Trainer, TrainingJob  # noqa: E402
+
+
+def config(**kw) -> TrainConfig:
+    base = dict(model="toy", dataset="ring", steps=1_000_000, log_every=1, sample_every=1_000_000,
+                snapshot_seconds=0.15, width=64, depth=2, batch_size=128, lr_d=1e-3, lr_g=1e-3, device="cpu")
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+class OneThreadTrainer(Trainer):
+    """As the page's ToyTrainer: one intra-op thread in the worker thread."""
+
+    def run(self):
+        torch.set_num_threads(1)
+        yield from super().run()
+
+
+def render(snaps: dict, histories: dict, metrics: dict, validate: bool = False) -> int:
+    """Everything the fragment draws for one update; returns the JSON size in bytes."""
+    figs = [plots_toy.plane_figure(s, show={"manifold": True}, validate=validate) for s in snaps.values()]
+    figs.append(plots_toy.curves_figure(histories, {k: "ns" for k in histories}, validate=validate))
+    figs.append(plots_toy.coverage_figure(metrics, validate=validate))
+    return sum(len(pio.to_json(f.to_dict(), validate=False)) for f in figs)
+
+
+def render_rate(labels, seconds: float, validate: bool = False) -> tuple[float, int]:
+    t = Trainer(config())
+    snap = t.toy_snapshot()
+    rows = [{"step": i, "loss_d": 1.3, "loss_g": 0.7, "d_real": 0.5, "d_fake": 0.45} for i in range(5000)]
+    m = [plots_toy.snapshot_metrics(snap, "ring")] * 500
+    args = ({k: snap for k in labels}, {k: rows for k in labels}, {k: m for k in labels})
+    size = render(*args, validate=validate)  # warm up (plotly imports its trace classes lazily)
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        render(*args, validate=validate)
+        n += 1
+    return n / (time.perf_counter() - t0), size
+
+
+def train_rate(trainer_cls, seconds: float, draw: bool) -> tuple[float, float, float]:
+    """(steps/s, snapshots/s, figure updates/s in the main thread or 0)."""
+    job = TrainingJob(trainer_cls(config())).start()
+    snaps, updates = 0, 0
+    rows: list[dict] = []
+    metrics: list[dict] = []
+    t0 = time.perf_counter()
+    last = None
+    while time.perf_counter() - t0 < seconds:
+        for ev in job.drain():
+            rows.append({"step": ev.step, "loss_d": ev.loss_d, "loss_g": ev.loss_g, "d_real": ev.d_real,
+                         "d_fake": ev.d_fake})
+            if ev.toy is not None:
+                snaps += 1
+                last = ev.toy
+        if draw and last is not None:
+            metrics.append(plots_toy.snapshot_metrics(last, "ring"))
+            render({"A": last}, {"A": rows}, {"A": metrics})
+            updates += 1
+        else:
+            time.sleep(0.2)
+    elapsed = time.perf_counter() - t0
+    steps = job.trainer.step
+    job.stop()
+    job.join(5)
+    return steps / elapsed, snaps / elapsed, updates / elapsed
+
+
+def browser_rate(seconds: float, port: int = 8599, shot: str | None = None) -> str:
+    """Updates/s of the step counter in a real browser while the page trains."""
+    from playwright.sync_api import sync_playwright
+    env = dict(os.environ, GAN_DATA_DIR=os.environ.get("GAN_DATA_DIR", str(ROOT.parent / "shared" / "data")))
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+                               "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for _ in range(60):
+                try:
+                    page.goto(f"http://localhost:{port}/playground", timeout=5000)
+                    break
+                except Exception:
+                    time.sleep(1)
+            page.get_by_role("button", name="Play").wait_for(timeout=60_000)
+            page.get_by_role("button", name="Play").click()
+            page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+            seen, changes = None, 0
+            t0 = time.perf_counter()
+            steps = []
+            while time.perf_counter() - t0 < seconds:
+                txt = page.locator("p").filter(has_text=re.compile(r"Run · step \d")).first.inner_text()
+                if txt != seen:
+                    seen, changes = txt, changes + 1
+                    steps.append(txt)
+                time.sleep(0.02)
+            rate = changes / (time.perf_counter() - t0)
+            if shot:
+                page.screenshot(path=shot, full_page=True)
+            page.get_by_role("button", name="Pause").click()
+            page.get_by_role("button", name="Reset").click()
+            time.sleep(1)
+            browser.close()
+        return f"{rate:.1f} visible updates/s (last: {steps[-1] if steps else '-'})"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=4.0)
+    ap.add_argument("--browser", action="store_true")
+    ap.add_argument("--shot", help="with --browser: save a screenshot of the page while it trains here")
+    a = ap.parse_args()
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op threads, {os.cpu_count()} CPUs, "
+          f"load {os.getloadavg()[0]:.1f}")
+    print("\n| what | rate |\n|---|---|")
+    if a.browser:  # first, while the machine is quiet
+        print(f"| real server + Chromium, one run, speed max | {browser_rate(max(a.seconds, 5), shot=a.shot)} |")
+    for labels in (("A",), ("A", "B")):
+        for validate in (True, False):
+            rate, size = render_rate(labels, a.seconds, validate)
+            print(f"| build + serialise figures, {'A/B' if len(labels) > 1 else 'one run'}, plotly validation "
+                  f"{'on' if validate else 'off (page)'} ({size / 1024:.0f} KiB JSON) | {rate:.1f} updates/s |")
+    for name, cls in (("default threads", Trainer), ("one thread (page)", OneThreadTrainer)):
+        steps, snaps, _ = train_rate(cls, a.seconds, draw=False)
+        print(f"| training job, {name} | {steps:.0f} steps/s, {snaps:.1f} snapshots/s |")
+    steps, snaps, upd = train_rate(OneThreadTrainer, a.seconds, draw=True)
+    print(f"| training job (one thread) while the main thread redraws | {steps:.0f} steps/s, "
+          f"{snaps:.1f} snapshots/s, {upd:.1f} figure updates/s |")
+
+
+if __name__ == "__main__":
+    main()
