@@ -72,13 +72,18 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     dev = pick_device(args.device)
     print(f"device {dev}, torch threads {torch.get_num_threads()}, torch {torch.__version__}")
+    cpu0 = time.process_time()
     total, coarse, fine = bench_offline(args.size, args.steps, args.device)
+    cpu_offline = time.process_time() - cpu0
     fwd = bench_cyclegan(args.size, args.device)
     print(f"{'what':<48}{'seconds':>10}")
     print(f"{f'offline adversarial method, {args.size} px, {args.steps} steps':<48}{total:>10.2f}")
     print(f"{f'  of which coarse stage ({args.size // 2} px)':<48}{coarse:>10.2f}")
     print(f"{f'  of which fine stage ({args.size} px)':<48}{fine:>10.2f}")
+    print(f"{'  CPU seconds this process used for it':<48}{cpu_offline:>10.2f}")
     print(f"{f'CycleGAN resnet_9blocks forward, {args.size} px':<48}{fwd:>10.3f}")
+    print("(wall seconds; on a busy machine compare the CPU seconds: with 1 thread they are the wall time "
+          "of an idle core)")
 
 
 if __name__ == "__main__":

@@ -147,6 +147,18 @@ def test_pretrained_generator_runs(monkeypatch, tmp_path):
     img = Image.open(io.BytesIO(at.session_state["style_result"]["png"]))
     assert max(img.size) == 128
     assert "horse -> zebra" in at.session_state["style_result"]["caption"]
+    import streamlit as st
+    st.cache_resource.clear()  # do not leave the tiny stand-in cached as "horse2zebra" for later tests
+
+
+def test_uploads_stay_in_their_session():
+    a = _page()
+    a.radio(key="style_content_src").set_value("upload").run()
+    a.file_uploader(key="style_content_upload").upload("me.png", _png(_photo()), "image/png").run()
+    assert not a.error
+    b = _page()  # another visitor
+    assert b.radio(key="style_content_src").value == "preset"
+    assert "style_content_upload" not in b.session_state and "style_result" not in b.session_state
 
 
 def test_chinese():
