@@ -327,6 +327,18 @@ def _endpoint() -> str | None:
     return os.environ.get("HF_ENDPOINT") or None
 
 
+def _probe(url: str, timeout: float = 3.0) -> None:
+    """Fail fast when the Hub's host does not answer: huggingface_hub itself retries for ~25 s."""
+    import socket
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname or "", port), timeout=timeout).close()
+    except OSError as e:
+        raise HubError(f"cannot reach the Hub at {parts.hostname} ({_short(e)}); check the connection") from None
+
+
 def hub_download(repo_id: str, filename: str, repo_type: str = "model", timeout: float = 10.0) -> Path:
     """Fetch one file from the Hub (or the ``HF_ENDPOINT`` server) into the local cache."""
     if not is_repo_id(repo_id):
@@ -335,15 +347,16 @@ def hub_download(repo_id: str, filename: str, repo_type: str = "model", timeout:
         raise HubError(f"offline (HF_HUB_OFFLINE=1): cannot download {repo_id}/{filename}")
     from huggingface_hub import hf_hub_download
     from huggingface_hub import errors as hf_errors
+    _probe(_endpoint() or "https://huggingface.co", timeout=min(timeout, 3.0))
     try:
         return Path(hf_hub_download(repo_id, filename, repo_type=repo_type, endpoint=_endpoint(),
                                     etag_timeout=timeout))
     except hf_errors.RepositoryNotFoundError:
         raise HubError(f"Hub repo {repo_id!r} was not found (or is private)") from None
+    except hf_errors.LocalEntryNotFoundError:  # a subclass of EntryNotFoundError: catch it first
+        raise HubError(f"cannot reach the Hub to download {repo_id}/{filename}, and it is not cached") from None
     except hf_errors.EntryNotFoundError:
         raise HubError(f"Hub repo {repo_id!r} has no file {filename!r}") from None
-    except hf_errors.LocalEntryNotFoundError:
-        raise HubError(f"cannot reach the Hub to download {repo_id}/{filename}, and it is not cached") from None
     except Exception as e:  # connection errors come from several libraries
         raise HubError(f"could not download {repo_id}/{filename}: {_short(e)}") from None
 

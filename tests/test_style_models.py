@@ -1,23 +1,18 @@
 """Pretrained style generators: layouts match the public weights key for key, loading is weights-only
 and strict, the Hub download path works against a local fake Hub, and offline gives a plain message.
 
-The fake Hub here is a minimal HTTP server on 127.0.0.1 that answers huggingface_hub's HEAD + GET on
-``/{repo_id}/resolve/{revision}/{filename}`` (``/spaces/...`` for Spaces) with the headers
-hf_hub_download reads (X-Repo-Commit, ETag, Content-Length).
+Hub downloads go to the shared fake Hub on 127.0.0.1 (tests/fakehub.py), Spaces included.
 """
 from __future__ import annotations
 
-import hashlib
-import http.server
 import io
 import json
-import threading
 from pathlib import Path
-from urllib.parse import unquote
 
 import pytest
 import torch
 
+from fakehub import fake_hub  # noqa: F401  (pytest fixture)
 from gan import hub
 from gan.hub import CheckpointError, HubError
 from gan.models import build
@@ -151,70 +146,7 @@ def test_presets_have_direction_license_source():
         assert h.repo_type in ("model", "space") and h.family in ("cyclegan", "animegan")
 
 
-# ----------------------------------------------------------------------------- a minimal fake Hub
-
-class _FakeHub:
-    """Serves {url path: bytes} the way the Hub's resolve endpoint does; records requests."""
-
-    def __init__(self, files: dict[str, bytes]):
-        self.files, self.requests = files, []
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def _answer(self, body: bool):
-                path = unquote(self.path.split("?")[0])
-                owner.requests.append((self.command, path))
-                data = owner.files.get(path)
-                if data is None:
-                    self.send_response(404)
-                    self.send_header("X-Error-Code", "EntryNotFound")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("X-Repo-Commit", "0" * 40)
-                self.send_header("ETag", '"' + hashlib.sha256(data).hexdigest() + '"')
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Content-Type", "application/octet-stream")
-                self.end_headers()
-                if body:
-                    self.wfile.write(data)
-
-            def do_HEAD(self):
-                self._answer(False)
-
-            def do_GET(self):
-                self._answer(True)
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.timeout = 5
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
-@pytest.fixture
-def hub_env(tmp_path, monkeypatch):
-    import huggingface_hub.constants as c
-    monkeypatch.setattr(c, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    monkeypatch.setattr(c, "HF_HUB_OFFLINE", False)
-    return monkeypatch
-
+# ----------------------------------------------------------------------------- the fake Hub
 
 def _pth_bytes(state: dict) -> bytes:
     buf = io.BytesIO()
@@ -222,33 +154,30 @@ def _pth_bytes(state: dict) -> bytes:
     return buf.getvalue()
 
 
-def test_preset_download_from_fake_hub_space(hub_env):
+def test_preset_download_from_fake_hub_space(fake_hub):
     preset = HUB_STYLES["style_monet"]
     model = build("cyclegan")  # full size: the preset builds the published layout
     state = dict(model.state_dict())
     state["model.2.running_mean"] = torch.zeros(64)  # legacy buffer, as in some published files
+    fake_hub.add(preset.repo_id, {preset.filename: _pth_bytes(state)}, repo_type="space")
+    sm = load_style_model("style_monet")
     path = f"/spaces/{preset.repo_id}/resolve/main/{preset.filename}"
-    with _FakeHub({path: _pth_bytes(state)}) as fake:
-        hub_env.setenv("HF_ENDPOINT", fake.url)
-        sm = load_style_model("style_monet")
-    assert ("HEAD", path) in fake.requests and ("GET", path) in fake.requests
+    assert ("HEAD", path) in fake_hub.requests and ("GET", path) in fake_hub.requests
     assert sm.family == "cyclegan" and sm.direction == "photo -> Monet painting" and "BSD" in sm.license
     for k, v in model.state_dict().items():
         assert torch.equal(sm.model.state_dict()[k], v)
 
 
-def test_hub_path_model_repo_from_fake_hub(hub_env):
+def test_hub_path_model_repo_from_fake_hub(fake_hub):
     model = _small_cyclegan()
-    path = "/someone/tiny-cyclegan/resolve/main/weights/g.pth"
-    with _FakeHub({path: _pth_bytes(dict(model.state_dict()))}) as fake:
-        hub_env.setenv("HF_ENDPOINT", fake.url)
-        sm = load_style_model("someone/tiny-cyclegan/weights/g.pth")
-        with pytest.raises(HubError, match="no file|could not|cannot"):
-            load_style_model("someone/tiny-cyclegan/weights/missing.pth")
+    fake_hub.add("someone/tiny-cyclegan", {"weights/g.pth": _pth_bytes(dict(model.state_dict()))})
+    sm = load_style_model("someone/tiny-cyclegan/weights/g.pth")
+    with pytest.raises(HubError, match="no file"):
+        load_style_model("someone/tiny-cyclegan/weights/missing.pth")
     assert sm.model.state_dict()["model.1.weight"].shape == (8, 3, 7, 7)
 
 
-def test_offline_is_a_plain_message(hub_env):
-    hub_env.setenv("HF_HUB_OFFLINE", "1")
+def test_offline_is_a_plain_message(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(HubError, match="offline"):
         load_style_model("style_vangogh")
