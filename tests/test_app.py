@@ -34,8 +34,8 @@ def test_app_runs_with_sidebar_controls():
     assert at.sidebar.toggle(key="app_present").value is False
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert describe_device(pick_device()) in captions
-    # The default page is the Principles page, in English.
-    assert at.title[0].value == "How a GAN works"
+    # The default page is Home, in English.
+    assert at.title[0].value == "GAN Studio" and at.subheader[0].value == "Where to go"
     assert not at.error
 
 
@@ -44,7 +44,7 @@ def test_switching_language_in_the_sidebar_changes_the_text():
     assert at.sidebar.radio(key="app_lang").label == "Language"
     at.sidebar.radio(key="app_lang").set_value("zh").run()
     assert not at.exception
-    assert at.title[0].value == "GAN 的原理"
+    assert at.subheader[0].value == "从哪里开始"
 
 
 def test_chinese_sidebar_and_page():
@@ -52,16 +52,19 @@ def test_chinese_sidebar_and_page():
     assert at.sidebar.radio(key="app_lang").label == "语言"
     assert at.sidebar.toggle(key="app_present").label == "演示模式"
     assert "计算设备" in " ".join(c.value for c in at.sidebar.caption)
-    assert at.title[0].value == "GAN 的原理"
+    assert at.subheader[0].value == "从哪里开始"
 
 
 def test_presentation_mode_injects_css_and_hides_advanced_controls():
-    at = run_app()
+    at = AppTest.from_file(str(ROOT / "pages" / "1_principles.py"), default_timeout=TIMEOUT).run()
     assert any(t.key == "principles_show_code" for t in at.toggle)
     at = run_app(app_present=True)
     assert any(PRESENTATION_CSS.strip() in m.value for m in at.markdown)
-    assert not any(t.key == "principles_show_code" for t in at.toggle)
     assert at.sidebar.toggle(key="app_present").value is True
+    at = AppTest.from_file(str(ROOT / "pages" / "1_principles.py"), default_timeout=TIMEOUT)
+    at.session_state["app_present"] = True
+    at.run()
+    assert not any(t.key == "principles_show_code" for t in at.toggle)
 
 
 def test_config_hides_error_details_from_visitors():
@@ -79,7 +82,7 @@ def test_config_hides_error_details_from_visitors():
 
 def test_page_menu_order_titles_and_url_paths():
     entries = [e for _, group in PAGES for e in group]
-    assert [e.url_path for e in entries] == ["principles", "playground", "train", "generate", "zoo", "style"]
+    assert [e.url_path for e in entries] == ["home", "principles", "playground", "train", "generate", "zoo", "style"]
     assert [e.file for e in entries] == sorted(e.file for e in entries)
     assert all(e.icon.startswith(":material/") for e in entries)
     assert [sec for (sec, _), _ in PAGES] == ["Learn", "Train & generate", "Create"]
@@ -99,7 +102,7 @@ def test_page_menu_lists_only_existing_pages(tmp_path):
 
 def test_page_menu_on_the_real_tree_includes_principles():
     menu = page_menu(ROOT, "en")
-    assert menu[0][0] == "Learn" and menu[0][1][0].url_path == "principles"
+    assert menu[0][0] == "Learn" and [e.url_path for e in menu[0][1]][:2] == ["home", "principles"]
 
 
 # --- Error guard -----------------------------------------------------------------------------------

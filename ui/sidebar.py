@@ -40,6 +40,7 @@ class PageEntry:
 # ((section in English, in Chinese), pages) in menu order.
 PAGES: tuple[tuple[tuple[str, str], tuple[PageEntry, ...]], ...] = (
     (("Learn", "学习"), (
+        PageEntry("0_home.py", "home", ":material/home:", "Home", "首页"),
         PageEntry("1_principles.py", "principles", ":material/school:", "Principles", "原理"),
         PageEntry("2_playground.py", "playground", ":material/scatter_plot:", "2D playground", "二维游乐场"),
     )),
