@@ -307,7 +307,8 @@ class Trainer:
         gn = torch.nn.utils.clip_grad_norm_(self.G.parameters(), float("inf"))
         self.opt_g.step()
         self.D.zero_grad(set_to_none=True)
-        if self.G_ema is not None:
+
+        if self.G_ema is not None:  # exponential moving average of G's weights
             with torch.no_grad():
                 for pe, p in zip(self.G_ema.parameters(), self.G.parameters()):
                     pe.lerp_(p, 1 - c.ema)
