@@ -195,3 +195,15 @@ def test_idle_run_stops_itself_and_play_continues(at):
     assert "stopped" in status(at) and "step 1" in status(at)
     at.button(key="playground_step_both").click().run()  # continues the same run
     assert "step 2" in status(at) and "paused" in status(at)
+
+
+def test_presentation_mode_hides_advanced_settings_but_keeps_them(at):
+    at.selectbox(key="playground_depth").select(1).run()
+    at.session_state["app_present"] = True
+    at.run()
+    assert not at.exception
+    assert all(s.key != "playground_depth" for s in at.selectbox)  # advanced settings hidden
+    assert at.selectbox(key="playground_loss")  # the main ones stay
+    at.button(key="playground_step_both").click().run()
+    from ui import jobs
+    assert jobs._registry()[at.session_state["playground_run_a"]].trainer.cfg.depth == 1  # value kept
