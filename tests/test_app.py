@@ -1,8 +1,8 @@
 """The app shell: app.py with st.navigation, the shared sidebar, the page menu and the error guard.
 
-Note on AppTest and the ``pages/`` folder: with a folder literally named ``pages`` next to app.py,
-AppTest (Streamlit 1.67) runs the *page* script directly from the second ``run()`` on, skipping
-app.py. So every scenario here starts a fresh AppTest and sets Session State before its first run.
+The page scripts live in ``app_pages/``, not ``pages/``: with a folder literally named ``pages`` next to
+app.py, Streamlit 1.67 treated it as an old-style multipage app until ``st.navigation`` had run once, so a
+deep link on a fresh server (and AppTest from its second run on) skipped app.py and its sidebar.
 """
 from __future__ import annotations
 
@@ -39,6 +39,14 @@ def test_app_runs_with_sidebar_controls():
     assert not at.error
 
 
+def test_later_runs_still_go_through_app_py():
+    at = run_app()
+    for _ in range(2):
+        at.run()
+        assert not at.exception
+        assert at.sidebar.radio(key="app_lang").value == "en"  # the shared sidebar is still drawn
+
+
 def test_switching_language_in_the_sidebar_changes_the_text():
     at = run_app()
     assert at.sidebar.radio(key="app_lang").label == "Language"
@@ -56,12 +64,12 @@ def test_chinese_sidebar_and_page():
 
 
 def test_presentation_mode_injects_css_and_hides_advanced_controls():
-    at = AppTest.from_file(str(ROOT / "pages" / "1_principles.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "1_principles.py"), default_timeout=TIMEOUT).run()
     assert any(t.key == "principles_show_code" for t in at.toggle)
     at = run_app(app_present=True)
     assert any(PRESENTATION_CSS.strip() in m.value for m in at.markdown)
     assert at.sidebar.toggle(key="app_present").value is True
-    at = AppTest.from_file(str(ROOT / "pages" / "1_principles.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "1_principles.py"), default_timeout=TIMEOUT)
     at.session_state["app_present"] = True
     at.run()
     assert not any(t.key == "principles_show_code" for t in at.toggle)
@@ -89,8 +97,8 @@ def test_page_menu_order_titles_and_url_paths():
 
 
 def test_page_menu_lists_only_existing_pages(tmp_path):
-    (tmp_path / "pages").mkdir()
-    for f in ("pages/1_principles.py", "pages/4_generate.py"):
+    (tmp_path / "app_pages").mkdir()
+    for f in ("app_pages/1_principles.py", "app_pages/4_generate.py"):
         (tmp_path / f).write_text("")
     en = page_menu(tmp_path, "en")
     assert [(sec, [e.url_path for e in es]) for sec, es in en] == [("Learn", ["principles"]),

@@ -17,7 +17,7 @@ from gan import hub
 from gan.models import build, discriminator_class
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "4_generate.py")
+PAGE = str(ROOT / "app_pages" / "4_generate.py")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from gan import hub
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "0_home.py")
+PAGE = str(ROOT / "app_pages" / "0_home.py")
 
 
 def run(**state) -> AppTest:

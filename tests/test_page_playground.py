@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from gan.train import active_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "2_playground.py")
+PAGE = str(ROOT / "app_pages" / "2_playground.py")
 TIMEOUT = 60
 
 

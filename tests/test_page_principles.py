@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from gan import codeview
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "1_principles.py")
+PAGE = str(ROOT / "app_pages" / "1_principles.py")
 TIMEOUT = 60
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "6_style_transfer.py")
+PAGE = str(ROOT / "app_pages" / "6_style_transfer.py")
 TIMEOUT = 120
 
 

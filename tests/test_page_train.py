@@ -14,7 +14,7 @@ from gan import replay
 from gan.train import TrainConfig, Trainer, TrainingJob
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "3_train.py")
+PAGE = str(ROOT / "app_pages" / "3_train.py")
 
 
 def page() -> AppTest:

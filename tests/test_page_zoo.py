@@ -24,7 +24,7 @@ def bundled(tmp_path, monkeypatch):
 
 def test_table_lists_bundled_and_hub_models_offline(bundled, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    at = AppTest.from_file(str(ROOT / "pages" / "5_model_zoo.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "5_model_zoo.py"), default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
     df = at.dataframe[0].value
     assert list(df["Name"]) == ["dcgan-tiny", "huggan/dcgan-mnist"]
@@ -36,8 +36,8 @@ def test_table_lists_bundled_and_hub_models_offline(bundled, monkeypatch):
 
 
 def test_one_click_load_opens_the_generator(bundled):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/5_model_zoo.py").run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()  # registers the pages
+    at.switch_page("app_pages/5_model_zoo.py").run()
     assert not at.exception, [e.value for e in at.exception]
     at.button(key="zoo_load_dcgan-tiny").click().run()
     assert not at.exception, [e.value for e in at.exception]

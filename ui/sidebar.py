@@ -20,7 +20,7 @@ PRESENT_KEY = "app_present"
 
 
 # Where the page scripts live, relative to the project root.
-PAGES_DIR = "pages"
+PAGES_DIR = "app_pages"
 
 
 @dataclass(frozen=True)

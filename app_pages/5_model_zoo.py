@@ -12,7 +12,7 @@ from ui.errors import guard
 from ui.i18n import md, tr
 
 P = "zoo_"
-GENERATE_PAGE = "pages/4_generate.py"
+GENERATE_PAGE = "app_pages/4_generate.py"
 
 
 def load(entry: zoo.ZooEntry) -> None:
