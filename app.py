@@ -8,6 +8,9 @@ import logging
 from pathlib import Path
 
 import streamlit as st
+import torch
+
+from gan.train import serving_threads
 
 from ui.i18n import lang, tr
 from ui.sidebar import page_menu, presenting, render_sidebar
@@ -23,6 +26,14 @@ def navigation_pages() -> dict[str, list[st.Page]]:
             for section, entries in page_menu(ROOT, lang())}
 
 
+@st.cache_resource(show_spinner=False)
+def _configure_torch() -> int:
+    """Once per server process: leave a core for Streamlit and the job threads (see serving_threads)."""
+    torch.set_num_threads(serving_threads())
+    return torch.get_num_threads()
+
+
+_configure_torch()
 st.set_page_config(page_title="GAN Studio", page_icon=":material/blur_on:",
                    layout="wide" if presenting() else "centered")
 # st.navigation first: it settles which page this run belongs to, so the sidebar widgets get the same

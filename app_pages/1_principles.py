@@ -1,7 +1,6 @@
 """Principles: the theory of GANs with live plots, a 1D example and the project's own code beside it."""
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import streamlit as st

@@ -10,13 +10,11 @@ import hashlib
 import json
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import asdict, replace
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 
 from gan import plots_toy
 from gan.data import normalise_points, parse_points_csv, validate_points
@@ -88,34 +86,6 @@ class IdleStop(threading.Event):
 
     def is_set(self) -> bool:
         return super().is_set() or time.monotonic() - self.seen > self.idle_s
-
-
-class ToyTrainer(Trainer):
-    """The toy trainer on one CPU thread.
-
-    A 2D GAN's layers are far too small to gain from intra-op threads; on a busy 2-core machine two
-    threads made a step 40x slower (375 ms against 9 ms). With PyTorch's OpenMP backend the setting is
-    per thread, so only the job's worker thread is affected, not the rest of the server.
-    """
-
-    def run(self):
-        torch.set_num_threads(1)
-        yield from super().run()
-
-    def manual_step(self, kind: str = "both"):
-        torch.set_num_threads(1)
-        return super().manual_step(kind)
-
-
-@contextmanager
-def one_thread():
-    """One intra-op thread in this (script) thread for a moment, then back to what it was."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def heart(n: int = 24) -> np.ndarray:
@@ -354,9 +324,8 @@ def fresh_view(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str
     """Trainers at step 0 (not yet running) and their first snapshots, rebuilt when the settings change."""
     fresh = st.session_state.get(P + "fresh")
     if fresh is None or fresh["sig"] != sig:
-        with one_thread():
-            trainers = {k: ToyTrainer(c, toy_points=points, stop_event=IdleStop()) for k, c in cfgs.items()}
-            snaps = {k: t.toy_snapshot() for k, t in trainers.items()}
+        trainers = {k: Trainer(c, toy_points=points, stop_event=IdleStop()) for k, c in cfgs.items()}
+        snaps = {k: t.toy_snapshot() for k, t in trainers.items()}
         metrics = {k: [plots_toy.snapshot_metrics(s, cfgs[k].dataset)] for k, s in snaps.items()}
         fresh = {"sig": sig, "trainers": trainers, "snaps": snaps, "metrics": metrics}
         st.session_state[P + "fresh"] = fresh

@@ -14,7 +14,7 @@ import os
 import queue
 import threading
 import time
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from . import losses as L
-from .data import TOY_DATASETS, load_images, sample_toy, toy_modes
+from .data import TOY_DATASETS, load_images, sample_toy
 from .models import discriminator_class, generator_class, spec
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,18 @@ def pick_device(name: str = "auto") -> torch.device:
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise ValueError("CUDA was asked for but no GPU is available")
     return torch.device(name)
+
+
+def serving_threads() -> int:
+    """Intra-op threads for a server process: GAN_TORCH_THREADS, else all cores but one.
+
+    The server's own threads (Streamlit, background jobs) need a core: on a busy 2-core machine,
+    two OpenMP threads made a toy step 40x slower (375 ms against 9 ms) than one did.
+    """
+    try:
+        return max(1, int(os.environ["GAN_TORCH_THREADS"]))
+    except (KeyError, ValueError):
+        return max(1, (os.cpu_count() or 2) - 1)
 
 
 def device_label(device: torch.device | None = None) -> str:

@@ -14,3 +14,5 @@ import torch  # noqa: E402
 # Tiny models gain nothing from intra-op threads, and on a loaded 2-core machine OpenMP's
 # spinning threads made a toy run 20x slower (59 vs 2.6 steps/s measured); one thread keeps tests steady.
 torch.set_num_threads(int(os.environ.get("GAN_TEST_THREADS", "1")))
+
+pytest_plugins = ["fakehub"]  # the fake_hub fixture (a Hugging Face Hub on 127.0.0.1)

@@ -7,7 +7,6 @@ import pytest
 import torch
 from safetensors.torch import save
 
-from fakehub import fake_hub  # noqa: F401  (pytest fixture)
 from gan import hub
 from gan.models import build
 

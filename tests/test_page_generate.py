@@ -12,7 +12,6 @@ from PIL import Image
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from fakehub import fake_hub  # noqa: F401  (pytest fixture)
 from gan import hub
 from gan.models import build, discriminator_class
 

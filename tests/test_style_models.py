@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 import torch
 
-from fakehub import fake_hub  # noqa: F401  (pytest fixture)
-from gan import hub
 from gan.hub import CheckpointError, HubError
 from gan.models import build
 from gan.models.animegan import AnimeGANv2Generator

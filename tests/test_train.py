@@ -144,3 +144,14 @@ def test_job_cap(monkeypatch):
     b = T.TrainingJob(T.Trainer(toy_cfg(steps=5))).start()
     b.join(10)
     assert b.last.status == "done"
+
+
+def test_serving_threads(monkeypatch):
+    monkeypatch.setenv("GAN_TORCH_THREADS", "3")
+    assert T.serving_threads() == 3
+    monkeypatch.setenv("GAN_TORCH_THREADS", "lots")
+    monkeypatch.setattr(T.os, "cpu_count", lambda: 2)
+    assert T.serving_threads() == 1  # leave a core for the server's own threads
+    monkeypatch.delenv("GAN_TORCH_THREADS")
+    monkeypatch.setattr(T.os, "cpu_count", lambda: 8)
+    assert T.serving_threads() == 7

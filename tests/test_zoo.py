@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import torch
 
-from fakehub import fake_hub  # noqa: F401  (pytest fixture)
 from gan import hub, sampling, zoo
 from gan.models import build
 from gan.models.dcgan import HugGANDCGANGenerator
