@@ -1,0 +1,256 @@
+"""GAN Studio as a visitor uses it: a real `streamlit run app.py` server and headless Chromium.
+
+Every page renders (screenshots under artifacts/screenshots/), the language switch carries across
+pages, the playground plays and pauses, a training run starts, its curve grows, it stops and its
+checkpoint downloads, the session's run draws conditional digits, and an uploaded photo gets styled
+and downloaded. No page may show Streamlit's exception box or the app's unexpected-error message.
+
+    python -m pytest -m e2e tests/e2e
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ui.sidebar import page_menu
+
+from .conftest import ROOT, assert_no_exception, shot, streamlit_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+# The menu as the app builds it: (url path, English label, Chinese label) of every page that exists.
+MENU = [(e.url_path, e.en, e.zh) for _, entries in page_menu(ROOT, "en") for e in entries]
+
+
+def settled(page) -> None:
+    """The app's own sidebar is drawn (so app.py ran, not just a page script) and the run has finished."""
+    page.get_by_test_id("stSidebar").get_by_role("radiogroup").first.wait_for()
+    wait_idle(page)
+
+
+def open_page(page, server, path: str, title: str | None = None) -> None:
+    """A new visit (a new Streamlit session) straight to ``path``."""
+    page.goto(f"{server.url}/{path}")
+    page.locator("h1", has_text=title or "").first.wait_for()
+    settled(page)
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text()
+
+
+def nav(page, label: str) -> str:
+    """Switch page with the sidebar menu (same session, unlike a new URL); returns the new heading."""
+    before = heading(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=label, exact=True).click()
+    page.wait_for_function("t => { const h = document.querySelector('h1'); return h && h.innerText !== t; }",
+                           arg=before)
+    settled(page)
+    return heading(page)
+
+
+def radio(page, group: str, option: str, scope=None) -> None:
+    (scope or page).get_by_role("radiogroup", name=group).get_by_text(option, exact=True).click()
+
+
+def slider_to_min(page, label: str) -> None:
+    thumb = page.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
+    thumb.focus()
+    thumb.press("Home")
+
+
+def wait_idle(page, timeout: float = 60.0) -> None:
+    """Wait until the script run (not a fragment tick) has finished."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout * 1000)
+
+
+def number_from(text: str, pattern: str) -> int:
+    m = re.search(pattern, text)
+    assert m, f"{pattern!r} not in {text!r}"
+    return int(m.group(1).replace(",", ""))
+
+
+def photo_bytes(w: int = 120, h: int = 90) -> bytes:
+    y, x = np.mgrid[0:h, 0:w]
+    arr = np.stack([x * 255 // w, y * 255 // h, ((x // 10 + y // 10) % 2) * 200], -1).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------------------------------ tests
+
+def test_every_page_renders_in_both_languages(page, server):
+    titles, texts = {}, {}
+    main = page.get_by_test_id("stMain")
+    for path, en, _ in MENU:
+        open_page(page, server, path)
+        titles[path], texts[path] = heading(page), main.inner_text()
+        assert_no_exception(page)
+        shot(page, f"{path}-en")
+    # switch the language on the last page, then walk the menu: the choice carries across pages
+    radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
+    page.wait_for_function("t => { const h = document.querySelector('h1'); return h && h.innerText !== t; }",
+                           arg=titles[MENU[-1][0]])
+    settled(page)
+    sidebar_nav = page.get_by_test_id("stSidebarNav")
+    for i, (path, en, zh) in enumerate([MENU[-1], *MENU[:-1]]):
+        if i:
+            nav(page, zh)
+        assert sidebar_nav.get_by_role("link", name=zh, exact=True).count() == 1
+        assert sidebar_nav.get_by_role("link", name=en, exact=True).count() == 0 or en == zh
+        assert main.inner_text() != texts[path], f"{path}: the page was not translated"
+        assert_no_exception(page)
+        shot(page, f"{path}-zh")
+    radio(page, "语言", "English", scope=page.get_by_test_id("stSidebar"))  # and back
+    here = MENU[-2][0] if len(MENU) > 1 else MENU[-1][0]
+    page.wait_for_function("t => { const m = document.querySelector('[data-testid=stMain]'); "
+                           "return m && m.innerText.includes(t); }", arg=titles[here])
+    assert_no_exception(page)
+
+
+def test_playground_plays_and_pauses(page, server):
+    open_page(page, server, "playground", "2D playground")
+    status = page.locator("p", has_text=re.compile(r"Run · step [\d,]+"))
+    status.first.wait_for()
+    assert number_from(status.first.inner_text(), r"step ([\d,]+)") == 0
+    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Pause").wait_for()
+    # the fragment keeps redrawing while the background job trains
+    page.locator("p", has_text=re.compile(r"Run · step [\d,]+ · training")).first.wait_for()
+    first = number_from(status.first.inner_text(), r"step ([\d,]+)")
+    deadline = time.monotonic() + 30
+    while number_from(status.first.inner_text(), r"step ([\d,]+)") <= first + 5:
+        assert time.monotonic() < deadline, "the step counter did not move while playing"
+        time.sleep(0.2)
+    shot(page, "playground-training")
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for()
+    page.locator("p", has_text=re.compile(r"Run · step [\d,]+ · paused")).first.wait_for()
+    paused_at = number_from(status.first.inner_text(), r"step ([\d,]+)")
+    assert paused_at > first
+    time.sleep(1.5)
+    assert number_from(status.first.inner_text(), r"step ([\d,]+)") == paused_at  # really paused
+    assert_no_exception(page)
+    page.get_by_role("button", name="Reset").click()  # give the job slot back
+    page.locator("p", has_text=re.compile(r"Run · step 0 · ready")).first.wait_for()
+
+
+def curve_points(page) -> int:
+    """Points in the first trace of the training-curve figure, read from plotly's own graph div
+    (``_fullData``: the data as plotly.js decoded it; ``data`` still holds the typed-array encoding)."""
+    return page.get_by_test_id("stPlotlyChart").first.locator(".js-plotly-plot").evaluate(
+        "gd => { const t = (gd._fullData || [])[0]; return t && t.x ? t.x.length : 0; }")
+
+
+def test_train_curve_grows_then_stop_download_and_generate_digits(page, server, tmp_path):
+    open_page(page, server, "train", "Train an image GAN")
+    radio(page, "Mode", "Train now")
+    # a small network so the run moves quickly on a shared CPU
+    page.get_by_text("More settings", exact=True).click()
+    width = page.get_by_role("spinbutton", name="Network width")
+    width.fill("8")
+    width.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Stop").and_(page.locator(":enabled")).wait_for()
+    progress = page.get_by_test_id("stProgress")
+    progress.filter(has_text=re.compile(r"step [1-9]")).first.wait_for(timeout=90_000)
+    page.get_by_test_id("stPlotlyChart").first.locator(".js-plotly-plot").wait_for(timeout=90_000)
+    n0 = curve_points(page)
+    deadline = time.monotonic() + 60
+    while curve_points(page) <= n0:
+        assert time.monotonic() < deadline, "the loss curve did not grow while training"
+        time.sleep(0.5)
+    assert curve_points(page) > n0 >= 1
+    shot(page, "train-running")
+    page.get_by_role("button", name="Stop").click()
+    progress.filter(has_text="Stopped").first.wait_for(timeout=60_000)
+    zip_button = page.get_by_test_id("stDownloadButton").filter(has_text="Download the checkpoint (zip)")
+    zip_button.wait_for(timeout=60_000)
+    with page.expect_download() as info:
+        zip_button.get_by_role("button").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+    assert {"config.json", "model.safetensors"} <= {n.split("/")[-1] for n in names}, names
+    wait_idle(page)
+    assert_no_exception(page)
+    shot(page, "train-stopped")
+
+    # the stopped run is now "this session's run" on the Generate page: conditional digits
+    assert nav(page, "Generate") == "Generate"
+    radio(page, "Generator", "This session's run")
+    page.get_by_role("tab", name="Digits").click()
+    panel = page.get_by_test_id("stTabPanel").filter(has_text="Rows per digit")
+    caption = panel.get_by_test_id("stImageCaption").filter(has_text="Columns: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9")
+    caption.wait_for()
+    with page.expect_download() as info:
+        panel.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    png = tmp_path / "digits.png"
+    info.value.save_as(png)
+    img = Image.open(png)
+    assert img.format == "PNG" and img.size == (10 * 30 + 2, 4 * 30 + 2)  # 10 digits x 4 rows of 28 px + pads
+    assert_no_exception(page)
+    shot(page, "generate-digits")
+
+
+def test_style_transfer_upload_style_and_download(page, server, tmp_path):
+    open_page(page, server, "style", "Style transfer")
+    content_col = page.get_by_test_id("stColumn").filter(has_text="Content photo").first
+    radio(page, "Content photo", "Upload", scope=content_col)
+    uploader = content_col.get_by_test_id("stFileUploaderDropzoneInput")
+    # a file that is not an image: a clear message, no traceback
+    bad = tmp_path / "holiday.jpg"
+    bad.write_bytes(b"<html>definitely not a jpeg</html>" * 20)
+    uploader.set_input_files(str(bad))
+    page.get_by_text("This file cannot be used").wait_for()
+    assert_no_exception(page)
+    # a real photo replaces it
+    good = tmp_path / "photo.jpg"
+    good.write_bytes(photo_bytes())
+    uploader.set_input_files(str(good))
+    content_col.get_by_test_id("stImage").first.wait_for()
+    page.get_by_text("This file cannot be used").wait_for(state="detached")
+    slider_to_min(page, "Size (longest side, px)")  # 128 px
+    slider_to_min(page, "Steps")  # 10 steps
+    wait_idle(page)
+    page.get_by_role("button", name="Stylize").click()
+    page.get_by_text(re.compile(r"Adversarial transfer, 10 steps")).wait_for(timeout=120_000)
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download PNG")
+    with page.expect_download() as info:
+        button.get_by_role("button").click()
+    out = tmp_path / "styled.png"
+    info.value.save_as(out)
+    img = Image.open(out)
+    assert img.format == "PNG" and max(img.size) == 128 and img.size == (128, 96)  # 120x90 keeps its aspect
+    assert_no_exception(page)
+    shot(page, "style-result")
+
+
+def test_deep_link_is_the_first_visit_after_a_restart(browser):
+    """A reload of /train?train_run=... (or a shared link) right after the server (re)started must still
+    run app.py: the menu with its sections, the language switch, the page."""
+    deep = next(path for path, _, _ in MENU if path == "train")
+    with streamlit_server("server-deeplink") as fresh:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        ctx.set_default_timeout(60_000)
+        pg = ctx.new_page()
+        try:
+            pg.goto(f"{fresh.url}/{deep}")
+            pg.locator("h1").first.wait_for()
+            wait_idle(pg)
+            shot(pg, "deep-link-first-visit")
+            sidebar = pg.get_by_test_id("stSidebar")
+            assert sidebar.get_by_role("radiogroup", name="Language").count() == 1, \
+                "app.py did not run: the page was served from the pages/ directory without the app's sidebar"
+            assert pg.get_by_test_id("stSidebarNav").get_by_role("link", name="app").count() == 0
+        finally:
+            ctx.close()
