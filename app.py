@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pandas  # noqa: F401  (fully imported before any page: plotly's lazy import races between sessions)
 import streamlit as st
 import torch
 
