@@ -1,0 +1,152 @@
+"""All GAN Studio benchmarks with small settings, one table.
+
+    GAN_DATA_DIR=../shared/data python bench/run.py [--quick] [--ttq-minutes 3]
+
+Each item runs in its own subprocess (its own torch threads, caches and peak memory), the project's
+measurements via ``--json``, the other benchmark scripts (time_to_quality.py, playground.py,
+style_transfer.py) as they are, with their own output parsed. Every item has a time limit; one that
+fails or times out shows as such and the rest still run. Aims are for 2 CPU cores.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+
+
+def run(script: str, *args: str, timeout: float) -> tuple[str, str | None]:
+    """(stdout, error or None) of ``python bench/<script> args``."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.setdefault("GAN_DATA_DIR", str(ROOT.parent / "shared" / "data"))
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        p = subprocess.run([sys.executable, str(BENCH / script), *args], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        return out, f"timed out after {timeout:.0f} s"
+    if p.returncode not in (0, 1):
+        tail = (p.stderr.strip().splitlines() or ["?"])[-1]
+        return p.stdout, f"exit {p.returncode}: {tail[:120]}"
+    return p.stdout, None
+
+
+def last_json(out: str) -> dict:
+    for line in reversed(out.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError("no JSON line in the output")
+
+
+def aim(ok: bool | None, text: str) -> str:
+    return text if ok is None else f"{text} {'✓' if ok else '✗'}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="shorter timings (noisier)")
+    ap.add_argument("--ttq-minutes", type=float, default=3.0, help="training budget for time-to-95%%")
+    a = ap.parse_args()
+    secs = 3.0 if a.quick else 6.0
+    rows: list[tuple[str, str, str]] = []
+    started = time.time()
+    print(f"# GAN Studio benchmarks · {os.cpu_count()} CPUs · load average at start "
+          f"{os.getloadavg()[0]:.1f} · {time.strftime('%Y-%m-%d %H:%M')}", flush=True)
+
+    # 1. training speed
+    out, err = run("train_speed.py", "--seconds", str(secs), "--json", timeout=300)
+    if err:
+        rows.append(("1. DCGAN training", err, "≥ 60% of matmul"))
+    else:
+        r = last_json(out)
+        rows.append(("1. DCGAN training (batch 64, width 32)",
+                     f"{r['trainer_images_per_s']:.0f} images/s · {r['trainer_gflops']:.1f} GFLOP/s = "
+                     f"{r['share_of_matmul']:.0%} of matmul ({r['matmul_gflops']:.0f} GFLOP/s) · plain reference loop "
+                     f"{r['reference_images_per_s']:.0f} images/s (trainer/reference {r['trainer_vs_reference']:.2f})",
+                     aim(r["share_of_matmul"] >= 0.6, "≥ 60% of matmul")))
+
+    # 2. time to 95% class accuracy (issue 5's script, bounded)
+    out, err = run("time_to_quality.py", "--minutes", str(a.ttq_minutes), "--every", "15", "--stop-at-target",
+                   timeout=a.ttq_minutes * 60 * 1.6 + 60)
+    m = re.search(r"reached (\d+)% class accuracy after (\d+) s of training \((\d+) steps\)", out)
+    last = [ln for ln in out.splitlines() if re.match(r"\s*\d+\.\d+\s+\d+", ln)]
+    if m:
+        rows.append(("2. cgan to 95% class accuracy", f"{m.group(2)} s of CPU training ({m.group(3)} steps)", "—"))
+    else:
+        acc = last[-1].split()[3] if last else "?"
+        rows.append(("2. cgan to 95% class accuracy",
+                     f"not within {a.ttq_minutes:g} min budget (last {acc}){' · ' + err if err else ''}", "—"))
+
+    # 3. grid latency
+    out, err = run("grid_latency.py", "--repeats", "20" if a.quick else "40", "--json", timeout=300)
+    if err:
+        rows.append(("3. 64-sample grid + PNG", err, "p50 ≤ 30 ms"))
+    else:
+        r = last_json(out)
+        rows.append((f"3. 64-sample grid + PNG ({r['model']})", f"p50 {r['p50_ms']:.1f} ms · p95 {r['p95_ms']:.1f} ms",
+                     aim(r["p50_ms"] <= 30, "p50 ≤ 30 ms")))
+
+    # 4. page reruns and cold start
+    out, err = run("pages.py", "--reruns", "3" if a.quick else "5", "--json", timeout=600)
+    if err:
+        rows.append(("4. page reruns / cold start", err, "≤ 150 ms / ≤ 6 s"))
+    else:
+        r = last_json(out)
+        for page, ms in r["rerun_ms"].items():
+            rows.append((f"4. rerun: {page}", f"{ms:.0f} ms", aim(ms <= 150, "≤ 150 ms")))
+        c = r.get("cold_start", {})
+        rows.append(("4. cold start to a rendered page", f"{c.get('rendered_s', float('nan')):.1f} s "
+                     f"(health {c.get('health_s', float('nan')):.1f} s)", aim(c.get("rendered_s", 99) <= 6, "≤ 6 s")))
+
+    # 5. playground (its own script)
+    out, err = run("playground.py", "--seconds", str(secs / 2), timeout=300)
+    for line in out.splitlines():
+        if line.startswith("| training job (one thread) while"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            ups = re.search(r"([\d.]+) figure updates/s", cells[1])
+            rows.append(("5. playground: train while redrawing", cells[1],
+                         aim(ups is not None and float(ups.group(1)) >= 5, "≥ 5 figure updates/s")))
+        elif line.startswith("| build + serialise figures, one run, plotly validation off"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows.append(("5. playground: figure build + serialise, one run", cells[1], "—"))
+    if err or not any(r[0].startswith("5.") for r in rows):
+        rows.append(("5. playground", err or "no result parsed", "≥ 5 figure updates/s"))
+
+    # 6. style transfer (its own script)
+    out, err = run("style_transfer.py", "--size", "256", timeout=400)
+    got = False
+    for line in out.splitlines():  # its table: "<what, padded>   <seconds>"
+        m = re.match(r"^((?:offline adversarial method|CycleGAN).*?)\s+([\d.]+)$", line)
+        if m:
+            rows.append((f"6. style: {m.group(1)}", f"{float(m.group(2)):.2f} s", "—"))
+            got = True
+    if err or not got:
+        rows.append(("6. style transfer", err or "no result parsed: " + out.strip()[-120:], "—"))
+
+    # 7. server memory
+    out, err = run("memory.py", "--json", timeout=400)
+    if err:
+        rows.append(("7. server peak memory", err, "—"))
+    else:
+        r = last_json(out)
+        names = ", ".join(r["bundled_generators"]) or "no bundled generators yet"
+        rows.append(("7. server peak memory, all pages + bundled models", f"{r['peak_rss_mb']:.0f} MiB VmHWM "
+                     f"(idle {r['idle_rss_mb']:.0f} MiB; {names})", "—"))
+
+    print("\n| benchmark | measured | aim (2 cores) |\n|---|---|---|")
+    for what, value, target in rows:
+        print(f"| {what} | {value} | {target} |")
+    print(f"\n{time.time() - started:.0f} s in all; load average at the end {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

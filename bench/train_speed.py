@@ -1,0 +1,128 @@
+"""DCGAN training speed against the machine's own matrix-multiply ceiling and a plain reference loop.
+
+    GAN_DATA_DIR=../shared/data python bench/train_speed.py [--seconds 6] [--batch 64] [--width 32] [--json]
+
+All in one process, one after another:
+1. matmul FLOP/s: float32 ``a @ b`` (1024 x 1024) for ``--seconds`` / 2, 2 n^3 FLOPs each (the ceiling).
+2. The project's Trainer (dcgan on MNIST, non-saturating loss, the Train page's width) stepping for
+   ``--seconds``: images/s; FLOPs per step counted by ``torch.utils.flop_counter`` on one step, so
+   achieved FLOP/s = FLOPs per step x steps/s, and its share of the ceiling.
+3. A plain reference loop written here (same G and D classes and sizes, Adam, BCE-with-logits, the
+   same batch and data tensor) for ``--seconds``: images/s, and the Trainer's ratio to it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from gan.data import load_images  # noqa: E402
+from gan.models import build, discriminator_class  # noqa: E402
+from gan.train import TrainConfig, Trainer  # noqa: E402
+
+
+def matmul_flops(seconds: float, n: int = 1024) -> float:
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(3):
+        a @ b
+    count, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        a @ b
+        count += 1
+    return 2 * n ** 3 * count / (time.perf_counter() - t0)
+
+
+def timed_steps(step, seconds: float, warmup: int = 3) -> tuple[int, float]:
+    for _ in range(warmup):
+        step()
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        step()
+        n += 1
+    return n, time.perf_counter() - t0
+
+
+def step_flops(step) -> int:
+    with FlopCounterMode(display=False) as fc:
+        step()
+    return fc.get_total_flops()
+
+
+class Reference:
+    """The textbook loop: D on real and fake, then G, non-saturating BCE, Adam(0.5, 0.999)."""
+
+    def __init__(self, images: torch.Tensor, batch: int, width: int, latent_dim: int, seed: int = 0):
+        torch.manual_seed(seed)
+        self.G = build("dcgan", width=width, latent_dim=latent_dim)
+        self.D = discriminator_class("dcgan")(width=width)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), 2e-4, betas=(0.5, 0.999))
+        self.opt_d = torch.optim.Adam(self.D.parameters(), 2e-4, betas=(0.5, 0.999))
+        self.images, self.batch, self.latent_dim = images, batch, latent_dim
+
+    def step(self) -> None:
+        idx = torch.randint(len(self.images), (self.batch,))
+        real = self.images[idx]
+        z = torch.randn(self.batch, self.latent_dim)
+        fake = self.G(z)
+        real_logits, fake_logits = self.D(real).view(-1), self.D(fake.detach()).view(-1)
+        loss_d = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+                  + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+        self.opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        self.opt_d.step()
+        logits = self.D(fake).view(-1)
+        loss_g = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.opt_g.step()
+
+
+def measure(seconds: float = 6.0, batch: int = 64, width: int = 32) -> dict:
+    data = load_images("mnist", limit=4096)
+    ceiling = matmul_flops(seconds / 2)
+    cfg = TrainConfig(model="dcgan", dataset="mnist", loss="ns", batch_size=batch, width=width, steps=10_000_000,
+                      log_every=10_000_000, sample_every=10_000_000, device="cpu", seed=0)
+    trainer = Trainer(cfg, data=data)
+    flops = step_flops(trainer.train_step)
+    n, dt = timed_steps(trainer.train_step, seconds)
+    ips = n * batch / dt
+    ref = Reference(data.images, batch, width, trainer.G.latent_dim)
+    ref_flops = step_flops(ref.step)
+    rn, rdt = timed_steps(ref.step, seconds)
+    ref_ips = rn * batch / rdt
+    achieved = flops * n / dt
+    return {"threads": torch.get_num_threads(), "load": round(os.getloadavg()[0], 1), "batch": batch,
+            "width": width, "matmul_gflops": ceiling / 1e9, "trainer_images_per_s": ips,
+            "trainer_gflop_per_step": flops / 1e9, "trainer_gflops": achieved / 1e9,
+            "share_of_matmul": achieved / ceiling, "reference_images_per_s": ref_ips,
+            "reference_gflop_per_step": ref_flops / 1e9, "trainer_vs_reference": ips / ref_ips}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=6.0)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--width", type=int, default=32)
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    r = measure(a.seconds, a.batch, a.width)
+    if a.json:
+        print(json.dumps(r))
+        return
+    print(f"matmul {r['matmul_gflops']:.1f} GFLOP/s | trainer {r['trainer_images_per_s']:.0f} images/s, "
+          f"{r['trainer_gflops']:.1f} GFLOP/s = {r['share_of_matmul']:.0%} of matmul | reference loop "
+          f"{r['reference_images_per_s']:.0f} images/s (trainer/reference {r['trainer_vs_reference']:.2f}) "
+          f"| {r['threads']} threads, load {r['load']}")
+
+
+if __name__ == "__main__":
+    main()
