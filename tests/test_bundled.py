@@ -1,0 +1,90 @@
+"""The bundled checkpoints: strict loading, small and safe files, model cards, and a quick quality check."""
+import json
+
+import pytest
+import torch
+
+from gan import hub, metrics
+from gan.hub import CheckpointError, load_state_dict_file, strict_load
+
+GENERATORS = ["cgan-mnist", "dcgan-mnist"]
+ALL = GENERATORS + [metrics.CLASSIFIER_NAME]
+QUICK_N = 300  # a few hundred samples keep this fast; the cards report n = 2,000
+# At n = 300 the real-vs-real floor is larger (the Frechet distance is biased upwards at small n), so
+# ratios to the floor are smaller than at n = 2,000; these bounds are set for n = 300.
+
+
+def test_bundled_names_and_total_size():
+    assert set(GENERATORS) <= set(hub.bundled_names())
+    assert metrics.CLASSIFIER_NAME not in hub.bundled_names()  # not offered as a generator
+    files = [f for f in hub.BUNDLED_DIR.rglob("*") if f.is_file()]
+    total = sum(f.stat().st_size for name in ALL for f in (hub.BUNDLED_DIR / name).iterdir())
+    assert total < 25 * 2**20
+    assert not [f for f in files if f.suffix in (".pt", ".pth", ".bin", ".pkl", ".ckpt")]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_folder_layout_and_card(name):
+    folder = hub.BUNDLED_DIR / name
+    assert {"config.json", "model.safetensors", "README.md"} <= {f.name for f in folder.iterdir()}
+    card = (folder / "README.md").read_text()
+    for section in ("## Data", "## Reproduce", "## Metrics", "## Limitations", "## License"):
+        assert section in card, f"{name} card lacks {section}"
+    assert "wall time" in card.lower()
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_loads_strictly(name):
+    loaded = hub.load_folder(hub.BUNDLED_DIR / name)
+    state = load_state_dict_file(hub.BUNDLED_DIR / name / "model.safetensors")
+    assert set(state) == set(loaded.model.state_dict())
+    broken = dict(state)
+    broken.pop(next(iter(broken)))
+    with pytest.raises(CheckpointError, match="missing"):
+        strict_load(type(loaded.model)(**{k: v for k, v in loaded.config.items()
+                                          if k not in ("model_type", "gan_studio", "discriminator")}), broken)
+
+
+@pytest.mark.parametrize("name", GENERATORS)
+def test_trained_on_the_training_split_only(name):
+    cfg = json.loads((hub.BUNDLED_DIR / name / "config.json").read_text())
+    info = cfg["gan_studio"]
+    assert info["train_config"]["dataset"] == "mnist"
+    assert info["train_data_images"] == metrics.TRAIN_SPLIT
+    assert not (hub.BUNDLED_DIR / name / "training_state.pt").exists()
+
+
+def test_cgan_quick_quality():
+    res = metrics.evaluate(hub.load_generator("cgan-mnist"), n=QUICK_N, seed=1)
+    assert res["class_accuracy"] >= 0.97
+    assert res["class_entropy"] >= 0.97
+    assert res["frechet_ratio"] <= 1.5
+
+
+def test_dcgan_quick_quality():
+    res = metrics.evaluate(hub.load_generator("dcgan-mnist"), n=QUICK_N, seed=1)
+    assert res["class_entropy"] >= 0.95
+    assert res["frechet_ratio"] <= 2.5
+
+
+def test_cards_hold_the_measured_metrics():
+    for name in GENERATORS:
+        cfg = json.loads((hub.BUNDLED_DIR / name / "config.json").read_text())
+        m = cfg["gan_studio"]["metrics"]
+        assert m["n"] == 2000
+        card = (hub.BUNDLED_DIR / name / "README.md").read_text()
+        assert f"{m['frechet']:.3f}" in card and f"{m['frechet_floor']:.3f}" in card
+    cgan = json.loads((hub.BUNDLED_DIR / "cgan-mnist" / "config.json").read_text())["gan_studio"]["metrics"]
+    assert cgan["class_accuracy"] >= 0.97 and cgan["frechet_ratio"] <= 2.0
+
+
+def test_bundled_sampling_is_fast_and_deterministic():
+    import time
+
+    from gan.sampling import generate
+    loaded = hub.load_generator("cgan-mnist")
+    t = time.perf_counter()
+    a = generate(loaded, 64, seed=3)
+    assert time.perf_counter() - t < 1.0
+    assert torch.equal(a, generate(loaded, 64, seed=3))
+    assert a.shape == (64, 1, 28, 28) and a.min() >= -1 and a.max() <= 1
