@@ -38,8 +38,11 @@ def load_cached(kind: str, source: str, stamp: float) -> LoadedGenerator:
 
 
 def _stamp(path: Path) -> float:
-    weights = [path / n for n in hub.WEIGHT_FILES if (path / n).is_file()]
-    return max((w.stat().st_mtime for w in weights), default=0.0) if path.is_dir() else 0.0
+    try:
+        weights = [path / n for n in hub.WEIGHT_FILES if (path / n).is_file()]
+        return max((w.stat().st_mtime for w in weights), default=0.0) if path.is_dir() else 0.0
+    except OSError:  # not a usable path (too long, no permission): load_generator explains
+        return 0.0
 
 
 def bundled_generators() -> list[zoo.ZooEntry]:

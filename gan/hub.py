@@ -297,11 +297,20 @@ def zip_checkpoint(folder: str | Path) -> bytes:
 
 # ----------------------------------------------------------------------------- bundled
 
+def _bundled_type(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / "config.json").read_text()).get("model_type")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def bundled_names() -> list[str]:
+    """Bundled generators (folders under checkpoints/ whose model_type is a generator family)."""
     if not BUNDLED_DIR.is_dir():
         return []
     return sorted(p.name for p in BUNDLED_DIR.iterdir()
-                  if p.is_dir() and (p / "config.json").is_file() and (p / "model.safetensors").is_file())
+                  if p.is_dir() and (p / "model.safetensors").is_file()
+                  and _bundled_type(p) in MODELS and MODELS[_bundled_type(p)].kind in ("image", "toy", "image2image"))
 
 
 def load_bundled(name: str) -> LoadedGenerator:
@@ -405,8 +414,14 @@ def load_generator(source: str | Path, *, fallback: bool = True) -> LoadedGenera
     text = str(source).strip()
     if not text:
         raise CheckpointError("no model source given")
+    if len(text) > 1024:
+        raise CheckpointError("the model source is too long to be a folder, a bundled name or a Hub repo id")
     path = Path(text).expanduser()
-    if path.exists():
+    try:
+        exists = path.exists()
+    except OSError:  # e.g. a file name longer than the file system allows
+        exists = False
+    if exists:
         return load_folder(path)
     if text in bundled_names():
         return load_bundled(text)

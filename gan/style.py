@@ -656,9 +656,10 @@ def stylize_main(args: argparse.Namespace) -> int:
     """``python -m gan stylize``: 0 on success, 2 on bad input, 1 when a model cannot be fetched."""
     from .hub import CheckpointError, HubError
     err = sys.stderr
-    size = int(getattr(args, "size", 256) or 256)
-    steps = int(getattr(args, "steps", 200) or 200)
+    size = int(getattr(args, "size", None) if getattr(args, "size", None) is not None else 256)
+    steps = int(getattr(args, "steps", None) if getattr(args, "steps", None) is not None else 200)
     try:
+        StyleConfig(size=size, steps=steps).validate()  # before anything is allocated at that size
         content = _read_image_arg(args.content, "content")
         model_src = getattr(args, "model", None)
         if model_src:

@@ -336,12 +336,7 @@ CHECKPOINT_IDS = ["pickle with code posing as weights", "raw pickle as .bin", "s
                   "garbage safetensors", "malformed config.json", "folder without weights",
                   "unknown Hub id (offline)", "malformed Hub id", "path-like id", "very long id",
                   "a bundled model that is not a generator"]
-KNOWN_BUGS = {
-    "very long id": "app_pages/4_generate.py _stamp(Path(text)).is_dir() and gan/hub.load_generator raise "
-                    "OSError(ENAMETOOLONG) outside the page's HubError/CheckpointError handling",
-    "a bundled model that is not a generator": "gan/hub.load_generator('mnist-classifier') loads the bundled "
-                                               "classifier as a generator; sampling it then fails",
-}
+KNOWN_BUGS: dict[str, str] = {}  # cases that named real bugs; all fixed (see git log)
 
 
 @pytest.fixture(scope="module")
@@ -433,12 +428,7 @@ CLI_CASES = [
     (["stylize", "junk.png", "--out", "s.png"], "not an image"),
     (["stylize", "in.png", "--style", "no-such-preset", "--out", "s.png"], "not found"),
 ]
-CLI_BUGS = {
-    "device": "gan/train.pick_device: torch.device('quantum') raises RuntimeError, which the CLI prints as a traceback",
-    "size100000": "gan/style.stylize_main builds the style preset at --size before StyleConfig.validate(): "
-                  "a 149 GiB allocation error with a traceback",
-    "steps0": "gan/style.stylize_main: `int(args.steps or 200)` turns --steps 0 into 200 (same for --size 0)",
-}
+CLI_BUGS: dict[str, str] = {}  # cases that named real bugs; all fixed (see git log)
 
 
 def _cli_id(args):
