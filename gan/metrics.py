@@ -544,6 +544,17 @@ def _generator_card(name: str, cfg: dict, res: dict, command: str, wall: float, 
         f"real-vs-real floor {res['frechet_floor']:.3f} |",
         f"| ratio to the floor | {res['frechet_ratio']:.2f}x | target <= 2x |", "",
         f"Class histogram: {hist}.", "",
+    ]
+    unmet = []
+    if conditional and res["class_accuracy"] < 0.97:
+        unmet.append(f"class accuracy {res['class_accuracy'] * 100:.2f}% (target 97%)")
+    if not conditional and res["class_entropy"] < 0.98:
+        unmet.append(f"class entropy {res['class_entropy']:.4f} (target 0.98)")
+    if res["frechet_ratio"] > 2.0:
+        unmet.append(f"Frechet distance {res['frechet_ratio']:.2f}x the floor (target 2x)")
+    if unmet:
+        lines += ["**Targets not met:** " + "; ".join(unmet) + ".", ""]
+    lines += [
         "## Use", "", "```bash", f"python -m gan sample {name} --n 64 --out grid.png"
         + (" --label 7" if conditional else ""), "```", "",
         "## Limitations", "",
