@@ -430,7 +430,8 @@ def load_generator(source: str | Path, *, fallback: bool = True) -> LoadedGenera
             return load_from_hub(text)
         except HubError as e:
             name = text.split("/", 1)[1]
-            if fallback and name in bundled_names():
+            # a known public model is not the bundled one that happens to share its name
+            if fallback and text not in KNOWN_HUB and name in bundled_names():
                 loaded = load_bundled(name)
                 loaded.origin, loaded.note = "bundled-fallback", f"{e}; using the bundled copy of {name}"
                 return loaded

@@ -25,12 +25,13 @@ def run(**state) -> AppTest:
 def test_hero_digits_and_new_digits_button():
     at = run()
     assert at.title[0].value == "GAN Studio"
-    imgs = at.get("imgs")
-    assert imgs, "the hero grid is shown"
+    imgs = at.get("image")
+    assert imgs and "cgan-mnist" in imgs[0].proto.imgs[0].caption, "the hero grid is shown"
     first = imgs[0].proto.imgs[0].url
     at.button(key="home_again").click().run()
     assert at.session_state["home_seed"] == 1
-    assert at.get("imgs")[0].proto.imgs[0].url != first  # new seed -> a new picture
+    assert at.get("image")[0].proto.imgs[0].url != first  # new seed -> a new picture
+    assert "class accuracy" in " ".join(c.value for c in at.caption)
 
 
 def test_chinese_text():
@@ -47,6 +48,6 @@ def test_without_bundled_generator(monkeypatch, tmp_path):
         at = AppTest.from_file(PAGE, default_timeout=60)
         at.run()
         assert not at.exception
-        assert "No bundled generator" in at.info[0].value and not at.get("imgs")
+        assert "No bundled generator" in at.info[0].value and not at.get("image")
     finally:
         st.cache_resource.clear()
