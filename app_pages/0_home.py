@@ -9,9 +9,7 @@ from gan.timelapse import png_bytes
 from gan.train import make_grid
 from ui.errors import guard
 from ui.i18n import tr
-from ui.sidebar import PAGES, PAGES_DIR
-
-FILES = {e.url_path: e.name for _, entries in PAGES for e in entries}
+from ui.sidebar import PAGES
 
 P = "home_"
 HERO_MODEL = "cgan-mnist"
@@ -57,31 +55,26 @@ with guard("home"):
                           f"由内置分类器测得：类别准确率 {metrics['class_accuracy']:.1%}。"))
 
 st.subheader(tr("Where to go", "从哪里开始"))
-CARDS = [
-    ("principles", ":material/school:", tr("Principles", "原理"),
-     tr("The generator, the discriminator and their losses, with live numbers and the project's own code.",
-        "生成器、判别器与它们的损失函数，配有实时数值和项目自身的代码。")),
-    ("playground", ":material/scatter_plot:", tr("2D playground", "二维游乐场"),
-     tr("Train a GAN on 2D points and watch D's surface, G's gradients and mode collapse as they happen.",
-        "在二维点上训练 GAN，实时观察判别器的决策面、生成器的梯度和模式崩溃。")),
-    ("train", ":material/model_training:", tr("Train", "训练"),
-     tr("Train a DCGAN or a conditional DCGAN on MNIST here, with live curves and samples.",
-        "在这里用 MNIST 训练 DCGAN 或条件 DCGAN，实时查看曲线和样本。")),
-    ("generate", ":material/auto_awesome:", tr("Generate", "生成"),
-     tr("Grids, chosen digits, latent walks, and asking the discriminator what it thinks.",
-        "生成网格、指定数字、潜空间漫步，以及让判别器打分。")),
-    ("zoo", ":material/inventory_2:", tr("Model zoo", "模型库"),
-     tr("Every generator the app knows, bundled or on the Hub.", "应用所知的全部生成器，内置的或 Hub 上的。")),
-    ("style", ":material/palette:", tr("Style transfer", "风格迁移"),
-     tr("Restyle your own photo with an adversarial method trained on the spot, or CycleGAN.",
-        "用现场训练的对抗方法或 CycleGAN 为你的照片换上新风格。")),
-]
+BLURBS = {  # one line per page; titles, icons and files come from the page table in ui/sidebar.py
+    "principles": ("The generator, the discriminator and their losses, with live numbers and the project's own code.",
+                   "生成器、判别器与它们的损失函数，配有实时数值和项目自身的代码。"),
+    "playground": ("Train a GAN on 2D points and watch D's surface, G's gradients and mode collapse as they happen.",
+                   "在二维点上训练 GAN，实时观察判别器的决策面、生成器的梯度和模式崩溃。"),
+    "train": ("Train a DCGAN or a conditional DCGAN on MNIST here, with live curves and samples.",
+              "在这里用 MNIST 训练 DCGAN 或条件 DCGAN，实时查看曲线和样本。"),
+    "generate": ("Grids, chosen digits, latent walks, and asking the discriminator what it thinks.",
+                 "生成网格、指定数字、潜空间漫步，以及让判别器打分。"),
+    "zoo": ("Every generator the app knows, bundled or on the Hub.", "应用所知的全部生成器，内置的或 Hub 上的。"),
+    "style": ("Restyle your own photo with an adversarial method trained on the spot, or CycleGAN.",
+              "用现场训练的对抗方法或 CycleGAN 为你的照片换上新风格。"),
+}
+cards = [e for _, entries in PAGES for e in entries if e.url_path in BLURBS]
 cols = st.columns(3)
-for i, (url, icon, title, text) in enumerate(CARDS):
+for i, entry in enumerate(cards):
     with cols[i % 3].container(border=True):
-        st.markdown(f"**{title}**")
-        st.caption(text)
+        st.markdown(f"**{tr(entry.en, entry.zh)}**")
+        st.caption(tr(*BLURBS[entry.url_path]))
         try:
-            st.page_link(f"{PAGES_DIR}/{FILES[url]}", label=tr("Open", "打开"), icon=icon)
+            st.page_link(entry.file, label=tr("Open", "打开"), icon=entry.icon)
         except st.errors.StreamlitAPIException:  # the page is run on its own, outside the app's navigation
             pass

@@ -12,6 +12,8 @@ from PIL import Image
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from pagetest import run_page
+
 from gan import hub
 from gan.models import build, discriminator_class
 
@@ -62,12 +64,7 @@ def bundled(tmp_path, monkeypatch):
 
 
 def page(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(PAGE, **state)
 
 
 def png(media, url) -> np.ndarray:

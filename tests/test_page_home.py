@@ -7,18 +7,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan import hub
+from pagetest import run_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "app_pages" / "0_home.py")
 
 
 def run(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(PAGE, **state)
 
 
 @pytest.mark.skipif("cgan-mnist" not in hub.bundled_names(), reason="bundled cgan-mnist not present")

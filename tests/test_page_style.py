@@ -18,16 +18,6 @@ PAGE = str(ROOT / "app_pages" / "6_style_transfer.py")
 TIMEOUT = 120
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Pin torch to one thread for these tests and restore it after: on a machine whose few cores are
-    shared by several busy processes, torch's spinning worker threads made the same run 10x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _page() -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     at.run()

@@ -16,16 +16,6 @@ from gan.style import (CONTENT_SAMPLES, STYLE_PRESETS, PatchDiscriminator, Rando
                        sliced_wasserstein, stylize, stylize_iter, stylize_main)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Pin torch to one thread for these tests and restore it after: on a machine whose few cores are
-    shared by several busy processes, torch's spinning worker threads made the same run 10x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def pair():
     content = resize_to(preset_image("astronaut"), 128)

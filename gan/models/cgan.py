@@ -10,7 +10,7 @@ import torch
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
-from .dcgan import _layout, maybe_sn
+from .dcgan import _layout, maybe_sn, upsampler
 
 
 class CondGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "cgan", "conditional"]):
@@ -26,12 +26,7 @@ class CondGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", 
         self.embed = nn.Embedding(n_classes, embed_dim)
         self.project = nn.Sequential(nn.Linear(latent_dim + embed_dim, c * start * start, bias=False),
                                      nn.BatchNorm1d(c * start * start), nn.ReLU(inplace=True))
-        layers: list[nn.Module] = []
-        for _ in range(n_up - 1):
-            layers += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU(inplace=True)]
-            c //= 2
-        layers += [nn.ConvTranspose2d(c, channels, 4, 2, 1), nn.Tanh()]
-        self.net = nn.Sequential(*layers)
+        self.net = upsampler(c, n_up, channels)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         h = torch.cat([z.flatten(1), self.embed(y)], dim=1)  # (B, latent + embed)

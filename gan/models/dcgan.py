@@ -23,6 +23,16 @@ def maybe_sn(layer: nn.Module, on: bool) -> nn.Module:
     return _sn(layer) if on else layer
 
 
+def upsampler(c: int, n_up: int, channels: int) -> nn.Sequential:
+    """(B, c, s, s) -> (B, channels, s * 2**n_up, s * 2**n_up) in [-1, 1]: halve channels, double size."""
+    layers: list[nn.Module] = []
+    for _ in range(n_up - 1):
+        layers += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU(inplace=True)]
+        c //= 2
+    layers += [nn.ConvTranspose2d(c, channels, 4, 2, 1), nn.Tanh()]
+    return nn.Sequential(*layers)
+
+
 class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):
     """z (B, latent_dim) -> image (B, channels, image_size, image_size) in [-1, 1]."""
 
@@ -34,12 +44,7 @@ class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio",
         self.start, self.c0 = start, c
         self.project = nn.Sequential(nn.Linear(latent_dim, c * start * start, bias=False),
                                      nn.BatchNorm1d(c * start * start), nn.ReLU(inplace=True))
-        layers: list[nn.Module] = []
-        for _ in range(n_up - 1):
-            layers += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU(inplace=True)]
-            c //= 2
-        layers += [nn.ConvTranspose2d(c, channels, 4, 2, 1), nn.Tanh()]
-        self.net = nn.Sequential(*layers)
+        self.net = upsampler(c, n_up, channels)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         h = self.project(z.flatten(1)).view(-1, self.c0, self.start, self.start)  # (B, C0, s, s)
