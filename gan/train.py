@@ -220,6 +220,8 @@ class Trainer:
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.G_train = DDP(self.G, device_ids=ids)
             self.D_train = DDP(self.D, device_ids=ids)
+        # DDP allows one forward per backward, so under torchrun D always sees real and fake together
+        self._separate_d = world_size == 1 and any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in self.D.modules())
         self.step = 0
         self.total_steps = self._total_steps()
         fixed = torch.Generator().manual_seed(config.seed + 12345)
@@ -286,10 +288,12 @@ class Trainer:
             y_fake = torch.randint(self.n_classes, (b,), generator=self.gen).to(self.device) if self.conditional else None
             fake = self._G(self._sample_z(b), y_fake, train=False)
         # step: classify
-        both = torch.cat([real, fake])  # (2B, ...) one forward for real and fake
-        y_both = torch.cat([y, y_fake]) if self.conditional else None
-        logits = self._D(both, y_both)
-        real_logits, fake_logits = logits[:b], logits[b:]
+        if self._separate_d:  # batch norm in D: real and fake batches normalised apart, as in G's step
+            real_logits, fake_logits = self._D(real, y), self._D(fake, y_fake)
+        else:
+            both = torch.cat([real, fake])  # (2B, ...) one forward for real and fake
+            logits = self._D(both, torch.cat([y, y_fake]) if self.conditional else None)
+            real_logits, fake_logits = logits[:b], logits[b:]
         loss = L.d_loss(c.loss, real_logits, fake_logits)
         if c.loss == "wgan-gp":
             cond = (y,) if self.conditional else ()
@@ -323,10 +327,11 @@ class Trainer:
         self.opt_g.step()
         self.D.zero_grad(set_to_none=True)
 
-        if self.G_ema is not None:  # exponential moving average of G's weights
+        if self.G_ema is not None:  # exponential moving average of G's weights, warmed up over early steps
+            decay = min(c.ema, (1 + self.step) / (10 + self.step))
             with torch.no_grad():
                 for pe, p in zip(self.G_ema.parameters(), self.G.parameters()):
-                    pe.lerp_(p, 1 - c.ema)
+                    pe.lerp_(p, 1 - decay)
                 for be, bb in zip(self.G_ema.buffers(), self.G.buffers()):
                     be.copy_(bb)
         return {"loss_g": loss.detach(), "grad_norm_g": gn.detach(), "d_fake_g": L.prob(logits.detach()).mean()}

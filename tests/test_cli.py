@@ -90,6 +90,16 @@ def test_missing_dataset_message_via_subprocess(tmp_path):
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+def test_data_limit_aux_weight_beta1_reach_the_config(tmp_path):
+    import json
+    out = tmp_path / "lim"
+    assert main(["train", "--model", "cgan", "--dataset", "mnist", "--steps", "1", "--batch-size", "4", "--width", "8",
+                 "--latent-dim", "8", "--data-limit", "100", "--aux-weight", "0.5", "--beta1", "0.0", "--quiet",
+                 "--out", str(out)]) == 0
+    cfg = json.loads((out / "config.json").read_text())["gan_studio"]["train_config"]
+    assert (cfg["data_limit"], cfg["aux_weight"], cfg["beta1"]) == (100, 0.5, 0.0)
+
+
 def test_torchrun_two_cpu_processes(tmp_path):
     out = tmp_path / "ddp"
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", "gan", "train",

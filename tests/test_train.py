@@ -81,6 +81,28 @@ def test_image_training_checkpoint_and_resume(tmp_path, tiny_mnist):
     assert [e.step for e in again.run()][-1] == 9
 
 
+def test_batchnorm_discriminator_sees_real_and_fake_apart(tiny_mnist):
+    cfg = T.TrainConfig(model="dcgan", dataset="mnist", loss="ns", steps=1, batch_size=8, width=8, latent_dim=8,
+                        device="cpu", n_samples=4)
+    tr = T.Trainer(cfg, data=tiny_mnist)
+    seen = []
+    tr.D.register_forward_hook(lambda m, inp, out: seen.append(inp[0].shape[0]))
+    tr.train_step()
+    assert tr._separate_d and seen == [8, 8, 8]  # real, fake, then G's fake batch: all batch-normalised alike
+    sn = T.Trainer(T.TrainConfig(**{**cfg.__dict__, "loss": "hinge"}), data=tiny_mnist)
+    assert not sn._separate_d  # spectral norm, no batch norm: one forward of real + fake
+
+
+def test_ema_warms_up():
+    tr = T.Trainer(toy_cfg(ema=0.999, steps=1))
+    before = {k: v.clone() for k, v in tr.G_ema.state_dict().items()}
+    tr.train_step()
+    # on the first step the decay is 1/10, so the EMA copy moves 90% of the way to G at once
+    k = "net.0.weight"
+    moved = (tr.G_ema.state_dict()[k] - before[k]).norm() / (tr.G.state_dict()[k] - before[k]).norm()
+    assert moved.item() == pytest.approx(0.9, abs=1e-3)
+
+
 @pytest.mark.parametrize("loss", ["ns", "minimax", "lsgan", "hinge", "wgan-gp"])
 def test_every_loss_trains_dcgan(loss, tiny_mnist):
     cfg = T.TrainConfig(model="dcgan", dataset="mnist", loss=loss, steps=2, batch_size=8, width=8, latent_dim=8,
