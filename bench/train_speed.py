@@ -2,17 +2,19 @@
 
     GAN_DATA_DIR=../shared/data python bench/train_speed.py [--seconds 6] [--batch 64] [--width 32] [--json]
 
-All in one process, one after another:
-1. matmul FLOP/s: float32 ``a @ b`` (1024 x 1024) for ``--seconds`` / 2, 2 n^3 FLOPs each (the ceiling).
+All in one process, interleaved in short windows (the load of a shared machine swings by 5x within
+seconds; interleaving keeps the ratios honest):
+1. matmul FLOP/s: float32 ``a @ b`` (1024 x 1024), 2 n^3 FLOPs each (the ceiling).
 2. The project's Trainer (dcgan on MNIST, non-saturating loss, the Train page's width) stepping for
    ``--seconds``: images/s; FLOPs per step counted by ``torch.utils.flop_counter`` on one step, so
    achieved FLOP/s = FLOPs per step x steps/s, and its share of the ceiling.
-3. A plain reference loop written here (same G and D classes and sizes, Adam, BCE-with-logits, the
-   same batch and data tensor) for ``--seconds``: images/s, and the Trainer's ratio to it.
+3. A plain reference loop written here (copies of the Trainer's own G and D before training, Adam,
+   BCE-with-logits, the same batch and data tensor) for ``--seconds``: images/s, and the Trainer's ratio to it.
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
@@ -26,7 +28,6 @@ from torch.utils.flop_counter import FlopCounterMode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gan.data import load_images  # noqa: E402
-from gan.models import build, discriminator_class  # noqa: E402
 from gan.train import TrainConfig, Trainer  # noqa: E402
 
 
@@ -60,10 +61,8 @@ def step_flops(step) -> int:
 class Reference:
     """The textbook loop: D on real and fake, then G, non-saturating BCE, Adam(0.5, 0.999)."""
 
-    def __init__(self, images: torch.Tensor, batch: int, width: int, latent_dim: int, seed: int = 0):
-        torch.manual_seed(seed)
-        self.G = build("dcgan", width=width, latent_dim=latent_dim)
-        self.D = discriminator_class("dcgan")(width=width)
+    def __init__(self, G: torch.nn.Module, D: torch.nn.Module, images: torch.Tensor, batch: int, latent_dim: int):
+        self.G, self.D = copy.deepcopy(G).train(), copy.deepcopy(D).train()
         self.opt_g = torch.optim.Adam(self.G.parameters(), 2e-4, betas=(0.5, 0.999))
         self.opt_d = torch.optim.Adam(self.D.parameters(), 2e-4, betas=(0.5, 0.999))
         self.images, self.batch, self.latent_dim = images, batch, latent_dim
@@ -86,19 +85,25 @@ class Reference:
         self.opt_g.step()
 
 
-def measure(seconds: float = 6.0, batch: int = 64, width: int = 32) -> dict:
+def measure(seconds: float = 6.0, batch: int = 64, width: int = 32, rounds: int = 6) -> dict:
+    """The three measurements interleaved in ``rounds`` short windows, so that a change in the load of
+    a shared machine hits all three alike and the ratios stay meaningful."""
     data = load_images("mnist", limit=4096)
-    ceiling = matmul_flops(seconds / 2)
     cfg = TrainConfig(model="dcgan", dataset="mnist", loss="ns", batch_size=batch, width=width, steps=10_000_000,
                       log_every=10_000_000, sample_every=10_000_000, device="cpu", seed=0)
     trainer = Trainer(cfg, data=data)
-    flops = step_flops(trainer.train_step)
-    n, dt = timed_steps(trainer.train_step, seconds)
-    ips = n * batch / dt
-    ref = Reference(data.images, batch, width, trainer.G.latent_dim)
-    ref_flops = step_flops(ref.step)
-    rn, rdt = timed_steps(ref.step, seconds)
-    ref_ips = rn * batch / rdt
+    ref = Reference(trainer.G, trainer.D, data.images, batch, trainer.G.latent_dim)  # same modules, untrained
+    flops, ref_flops = step_flops(trainer.train_step), step_flops(ref.step)
+    window = seconds / rounds
+    mm, n, dt, rn, rdt = [], 0, 0.0, 0, 0.0
+    for _ in range(rounds):
+        mm.append(matmul_flops(window / 2))
+        k, t = timed_steps(trainer.train_step, window, warmup=1)
+        n, dt = n + k, dt + t
+        k, t = timed_steps(ref.step, window, warmup=1)
+        rn, rdt = rn + k, rdt + t
+    ceiling = sum(mm) / len(mm)
+    ips, ref_ips = n * batch / dt, rn * batch / rdt
     achieved = flops * n / dt
     return {"threads": torch.get_num_threads(), "load": round(os.getloadavg()[0], 1), "batch": batch,
             "width": width, "matmul_gflops": ceiling / 1e9, "trainer_images_per_s": ips,
