@@ -189,11 +189,12 @@ def test_train_curve_grows_then_stop_download_and_generate_digits(page, server, 
     assert nav(page, "Generate") == "Generate"
     radio(page, "Generator", "This session's run")
     page.get_by_role("tab", name="Digits").click()
-    panel = page.get_by_test_id("stTabPanel").filter(has_text="Rows per digit")
+    panel = page.get_by_test_id("stTabPanel").filter(has_text="Rows per digit").filter(visible=True)
     caption = panel.get_by_test_id("stImageCaption").filter(has_text="Columns: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9")
-    caption.wait_for()
+    caption.filter(visible=True).first.wait_for()
+    wait_idle(page)
     with page.expect_download() as info:
-        panel.get_by_test_id("stDownloadButton").get_by_role("button").click()
+        panel.get_by_test_id("stDownloadButton").filter(visible=True).first.get_by_role("button").click()
     png = tmp_path / "digits.png"
     info.value.save_as(png)
     img = Image.open(png)
