@@ -188,7 +188,10 @@ def test_train_curve_grows_then_stop_download_and_generate_digits(page, server, 
     # the stopped run is now "this session's run" on the Generate page: conditional digits
     assert nav(page, "Generate") == "Generate"
     radio(page, "Generator", "This session's run")
+    page.get_by_text(re.compile(r"this session's run · cgan")).first.wait_for()  # its generator is loaded
+    wait_idle(page)  # (a rerun after this would redraw the tabs with the first one selected)
     page.get_by_role("tab", name="Digits").click()
+    page.get_by_role("tab", name="Digits", selected=True).wait_for()
     panel = page.get_by_test_id("stTabPanel").filter(has_text="Rows per digit").filter(visible=True)
     caption = panel.get_by_test_id("stImageCaption").filter(has_text="Columns: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9")
     caption.filter(visible=True).first.wait_for()
