@@ -517,7 +517,7 @@ def _generator_card(name: str, cfg: dict, res: dict, command: str, wall: float, 
     lines = [
         "---", "library_name: gan-studio", "license: mit", "tags:", "- gan", f"- {family}", "- mnist", "---", "",
         f"# {name}: {'class-conditional' if conditional else 'unconditional'} MNIST generator (GAN Studio)", "",
-        MODELS[family].description + f", trained by this project's own CLI on the CPU. Bundled so the app "
+        MODELS[family].description + ", trained by this project's own CLI on the CPU. Bundled so the app "
         "shows convincing digits offline, without a GPU.", "",
         "## Data", "",
         f"MNIST `t10k` images 0-{TRAIN_SPLIT - 1} ({TRAIN_SPLIT:,} images, the training split). Images "

@@ -177,6 +177,7 @@ def assert_no_exception(page) -> None:
     n = page.locator(EXCEPTION).count()
     assert n == 0, f"{n} Streamlit exception box(es): " + " | ".join(page.locator(EXCEPTION).all_inner_texts())[:2000]
     assert page.get_by_text(PLAIN_ERROR).count() == 0, "the page showed the unexpected-error message"
+    assert page.get_by_text("Page not found").count() == 0, "Streamlit said the requested page does not exist"
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -36,7 +36,8 @@ def settled(page) -> None:
 
 def open_page(page, server, path: str, title: str | None = None) -> None:
     """A new visit (a new Streamlit session) straight to ``path``."""
-    page.goto(f"{server.url}/{path}")
+    # the first page of the menu is the default one, served at "/" (its url_path is not routable)
+    page.goto(f"{server.url}/{'' if path == MENU[0][0] else path}")
     page.locator("h1", has_text=title or "").first.wait_for()
     settled(page)
 
