@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pagetest import run_page
 from ui.sidebar import PAGES, PRESENTATION_CSS, describe_device, page_menu, pick_device
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,12 +20,7 @@ TIMEOUT = 60
 
 
 def run_app(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(APP, timeout=TIMEOUT, **state)
 
 
 def test_app_runs_with_sidebar_controls():
