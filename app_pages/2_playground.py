@@ -30,6 +30,7 @@ RUN_KEYS = {"A": "playground_run_a", "B": "playground_run_b"}
 STEP_CAP = 50_000  # a playground run stops by itself after this many steps
 IDLE_STOP_S = 60.0  # a run nobody has polled for this long stops itself (frees the job slot)
 POLL_RUNNING_S = 0.2  # redraw 5 times a second while training
+CURVES_RUNNING_S = 1.0  # the curves and coverage: once a second while training
 POLL_PAUSED_S = 1.0  # while paused: keep the run alive, notice a step that finished late
 SNAPSHOT_S = 0.15  # the trainer snapshots the plane at least this often
 STEP_WAIT_S = 3.0  # how long a step button waits for its result before the page draws
@@ -440,30 +441,39 @@ def metric_row(label: str, cfg: TrainConfig, rec: jobs.RunRecord | None, metrics
         cols[6].metric(tr("High quality", "高质量") + sfx, f"{100 * m['high_quality']:.0f}%")
 
 
-def draw(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str) -> None:
-    """The live views. Drains the jobs' queues and draws; never trains."""
+def gather(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str, *, pump: bool) -> tuple:
+    """(records, snapshots, metrics, histories) per run label; ``pump`` drains the jobs' queues first."""
+    recs = records(list(cfgs))
+    fresh = None if all(recs.values()) else fresh_view(cfgs, points, sig)
+    snaps, metrics, histories = {}, {}, {}
+    for k in cfgs:
+        rec = recs[k]
+        if rec is not None:
+            if pump:
+                rec.pump()
+                rec.trainer.stop_event.touch()
+                update_metrics(rec, cfgs[k].dataset)
+            snaps[k], histories[k] = rec.toy, rec.history
+            metrics[k] = getattr(rec, "playground", {}).get("metrics", [])
+        else:
+            snaps[k], histories[k], metrics[k] = fresh["snaps"][k], [], fresh["metrics"][k]
+    return recs, snaps, metrics, histories
+
+
+def draw_plane(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str) -> None:
+    """The fast views: drains the jobs' queues, draws the plane(s) and the headline numbers; never trains."""
     labels = list(cfgs)
-    recs = records(labels)
     show = {name: bool(st.session_state.get(P + "show_" + name)) for name in SHOW_LAYERS}
     cols = st.columns(len(SHOW_LAYERS))
     for col, (name, (en, zh)) in zip(cols, SHOW_LAYERS.items()):
         col.checkbox(tr(en, zh), key=P + "show_" + name)
-    fresh = None if all(recs.values()) else fresh_view(cfgs, points, sig)
-    snaps, metrics, histories = {}, {}, {}
+    recs, snaps, metrics, _ = gather(cfgs, points, sig, pump=True)
     for k in labels:
         rec = recs[k]
-        if rec is not None:
-            rec.pump()
-            rec.trainer.stop_event.touch()
-            update_metrics(rec, cfgs[k].dataset)
-            snaps[k], histories[k] = rec.toy, rec.history
-            metrics[k] = getattr(rec, "playground", {}).get("metrics", [])
-            if rec.last is not None and rec.last.status == "failed":
-                st.warning(tr(f"Run {k}: ", f"训练 {k}：") + rec.last.message)
-            if rec.job.error:
-                st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
-        else:
-            snaps[k], histories[k], metrics[k] = fresh["snaps"][k], [], fresh["metrics"][k]
+        if rec is not None and rec.last is not None and rec.last.status == "failed":
+            st.warning(tr(f"Run {k}: ", f"训练 {k}：") + rec.last.message)
+        if rec is not None and rec.job.error:
+            st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
     multi = len(labels) > 1
     txt = text()
     plane_cols = st.columns(len(labels)) if multi else [st.container()]
@@ -481,6 +491,12 @@ def draw(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str) -> N
                                 key=P + "plane_" + k, config={"displayModeBar": False})
     for k in labels:
         metric_row(k, cfgs[k], recs[k], metrics[k], multi)
+
+
+def draw_curves(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str) -> None:
+    """The slower views: loss / D-output curves and coverage over time (history changes little per 0.2 s)."""
+    _, _, metrics, histories = gather(cfgs, points, sig, pump=False)
+    txt = text()
     st.plotly_chart(plots_toy.curves_figure(histories, {k: c.loss for k, c in cfgs.items()}, text=txt,
                                                  validate=False),
                     key=P + "curves", config={"displayModeBar": False})
@@ -489,23 +505,35 @@ def draw(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str) -> N
 
 
 def live_views(cfgs, points, sig) -> None:
+    """Two polling fragments: the plane and numbers 5 times a second, the curves once a second.
+
+    In a real Chromium the browser, not the server, limited the refresh: redrawing all four charts every
+    0.2 s reached only about 1.4 visible updates/s, so the long-history charts refresh less often.
+    """
     recs = records(cfgs)
     alive = [r for r in recs.values() if r is not None and r.running]
     training = any(not r.job.paused for r in alive)
     every = POLL_RUNNING_S if training else POLL_PAUSED_S if alive else None
+    slow = CURVES_RUNNING_S if training else POLL_PAUSED_S if alive else None
     flag = P + "was_alive"
 
     @st.fragment(run_every=every)
-    def fragment() -> None:
+    def plane_fragment() -> None:
         with guard("playground views"):
-            draw(cfgs, points, sig)
+            draw_plane(cfgs, points, sig)
         now_alive = any(r is not None and r.running for r in records(cfgs).values())
         if st.session_state.get(flag) and not now_alive:
             st.session_state[flag] = False
             st.rerun()  # a run ended on its own: redraw the buttons too
         st.session_state[flag] = now_alive
 
-    fragment()
+    @st.fragment(run_every=slow)
+    def curves_fragment() -> None:
+        with guard("playground curves"):
+            draw_curves(cfgs, points, sig)
+
+    plane_fragment()
+    curves_fragment()
 
 
 # --- page -------------------------------------------------------------------------------------------
