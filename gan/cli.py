@@ -8,7 +8,6 @@ import argparse
 import math
 import os
 import sys
-from dataclasses import fields
 from pathlib import Path
 
 EXIT_USAGE = 2
@@ -235,4 +234,4 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-__all__ = ["main", "build_parser", "fields"]
+__all__ = ["main", "build_parser"]

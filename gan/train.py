@@ -229,6 +229,7 @@ class Trainer:
         self.fixed_z = self._sample_z(n, fixed)
         self.fixed_y = (torch.arange(n) % 10).to(self.device) if self.conditional else None
         self.toy_real = sample_toy(config.dataset, 1000, fixed, toy_points).to(self.device) if self.kind == "toy" else None
+        self.toy_z = self._sample_z(1000, torch.Generator().manual_seed(7)) if self.kind == "toy" else None
         self._good = self._snapshot_weights()
         self._good_step = 0
 
@@ -384,7 +385,7 @@ class Trainer:
         """Arrays the playground draws: real and fake points, D on a grid, G's gradient arrows, the manifold."""
         G, D = self.G, self.D
         with torch.no_grad():
-            fake = G(self.fixed_z[:1000] if len(self.fixed_z) >= 1000 else self._sample_z(1000, torch.Generator().manual_seed(7)))
+            fake = G(self.toy_z)  # (1000, 2), the same noise at every snapshot
             xs = torch.linspace(-extent, extent, grid_n, device=self.device)
             gx, gy = torch.meshgrid(xs, xs, indexing="xy")
             pts = torch.stack([gx.flatten(), gy.flatten()], 1)  # (n*n, 2)
