@@ -6,16 +6,22 @@ the tests check the traces without a browser.
 
 - :func:`plane_figure`: real vs generated points over D's decision surface, G's gradient arrows and
   the generator's manifold (a grid in z space mapped through G).
+- :func:`plane_image`: the same plane as a JPEG/PNG picture, for the live view while training. A browser
+  shows a new picture for a fraction of what re-rendering the interactive figure costs it.
 - :func:`curves_figure`: L_D and L_G, D(x) and D(G(z)) against the step, with the equilibrium lines.
 - :func:`coverage_figure`: modes covered, share of high-quality samples and the JS divergence.
 - :func:`canvas_figure` with :func:`candidate_grid` and :func:`apply_selection`: drawing your own points.
 """
 from __future__ import annotations
 
+import io
 import math
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
+import torch
+from PIL import Image, ImageDraw, ImageFont
 
 from .data import toy_modes
 from .metrics import grid_divergences, toy_mode_stats
@@ -159,15 +165,151 @@ def plane_figure(snap: dict, *, show: dict[str, bool] | None = None, text: dict[
     return _figure(data, layout, validate)
 
 
-def curves_figure(histories: dict[str, list[dict]], losses: dict[str, str], *, text: dict[str, str] | None = None,
-                  max_points: int = 600, height: int = 420, validate: bool = True) -> go.Figure:
-    """Two panels against the step: L_D and L_G (top); D(x) and D(G(z)) (bottom). One dash style per run.
+# --- the plane as a picture (the live view) -------------------------------------------------------------
 
-    ``histories`` maps a run label ("A", "B") to rows with step, loss_d, loss_g, d_real, d_fake;
-    ``losses`` maps the label to its loss name, used for the dotted equilibrium lines.
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    h = hex_color.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def colorize(d: np.ndarray, scale=D_COLORSCALE) -> np.ndarray:
+    """Values in [0, 1] (any shape) -> uint8 RGB (..., 3) through a piecewise-linear plotly colour scale."""
+    d = np.nan_to_num(np.clip(np.asarray(d, dtype=np.float32), 0, 1), nan=0.5)
+    stops = np.array([s for s, _ in scale], dtype=np.float32)
+    cols = np.array([_rgb(c) for _, c in scale], dtype=np.float32)  # (S, 3)
+    out = np.stack([np.interp(d, stops, cols[:, i]) for i in range(3)], axis=-1)
+    return (out + 0.5).astype(np.uint8)
+
+
+@lru_cache(maxsize=8)
+def _font(size: int) -> ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def _plane_geometry(size: int, k: int) -> tuple[int, int, int, int, int]:
+    """(W, H, x0, y0, side) of the plane picture drawn k times larger: the square plot area starts at
+    (x0, y0); tick labels sit left of and below it, the colour bar right of it."""
+    W = size * k
+    x0, bar, y0 = int(0.075 * W), int(0.085 * W), int(0.04 * W)
+    side = W - x0 - bar
+    H = y0 + side + int(0.06 * W)
+    return W, H, x0, y0, side
+
+
+@lru_cache(maxsize=16)
+def _plane_frame(size: int, k: int, extent: float, colorbar: bool) -> Image.Image:
+    """What every picture of the plane shares: white canvas, ticks, tick labels, the colour bar."""
+    W, H, x0, y0, side = _plane_geometry(size, k)
+    img = Image.new("RGB", (W, H), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    ink, grey = (60, 60, 60), (150, 150, 150)
+    font = _font(11 * k)
+    for v in range(-int(extent), int(extent) + 1):
+        px = x0 + (v + extent) / (2 * extent) * (side - 1)
+        py = y0 + (extent - v) / (2 * extent) * (side - 1)
+        draw.line((px, y0 + side, px, y0 + side + 4 * k), fill=grey, width=k)
+        draw.text((px, y0 + side + 5 * k), str(v), fill=ink, font=font, anchor="mt")
+        draw.line((x0 - 4 * k, py, x0, py), fill=grey, width=k)
+        draw.text((x0 - 6 * k, py), str(v), fill=ink, font=font, anchor="rm")
+    if colorbar:  # D(x) from 0 (bottom) to 1 (top)
+        bx0, bw = x0 + side + int(0.02 * W), int(0.022 * W)
+        ramp = colorize(np.linspace(1, 0, side, dtype=np.float32))  # (side, 3), top row = 1
+        img.paste(Image.fromarray(np.repeat(ramp[:, None, :], bw, axis=1)), (bx0, y0))
+        draw.rectangle((bx0, y0, bx0 + bw - 1, y0 + side - 1), outline=grey, width=1)
+        for v in (0.0, 0.5, 1.0):
+            draw.text((bx0 + bw + 3 * k, y0 + (1 - v) * (side - 1)), f"{v:g}", fill=ink, font=font, anchor="lm")
+    return img
+
+
+def plane_image(snap: dict, *, show: dict[str, bool] | None = None, size: int = 480, extent: float = EXTENT,
+                fmt: str = "jpeg", max_points: int = 600, supersample: int = 2) -> bytes:
+    """The plane of :func:`plane_figure` drawn as a picture ``size`` pixels wide (JPEG or PNG bytes).
+
+    Layers as in :func:`plane_figure` (``show`` by name; the manifold off by default), axes from
+    -extent to extent with integer ticks, and a D(x) colour bar on the right. Drawn ``supersample``
+    times larger and scaled down, which smooths the edges of points and lines. Text is digits only, so
+    the picture reads the same in every language; the page puts the translated legend beside it.
+    About 15 ms at 560 px on one core.
+    """
+    on = {"heatmap": True, "real": True, "fake": True, "arrows": True, "manifold": False}
+    on.update(show or {})
+    k = max(1, int(supersample))
+    W, H, x0, y0, side = _plane_geometry(size, k)
+    img = _plane_frame(size, k, float(extent), bool(on["heatmap"])).copy()
+
+    def to_px(xy: np.ndarray) -> np.ndarray:
+        """Data coordinates (N, 2) -> pixel coordinates (N, 2); y grows upwards in data, downwards in pixels."""
+        xy = np.asarray(xy, dtype=np.float32).reshape(-1, 2)
+        px = x0 + (xy[:, 0] + extent) / (2 * extent) * (side - 1)
+        py = y0 + (extent - xy[:, 1]) / (2 * extent) * (side - 1)
+        return np.stack([px, py], 1)
+
+    if on["heatmap"]:
+        d = np.asarray(snap["d_grid"], dtype=np.float32)[::-1]  # (n, n), rows now top to bottom
+        n = d.shape[0]
+        # box: the grid's first and last points sit on the edges of the plot area, as in plotly. Smooth
+        # at the final size, then blown up k times (the final reduce() averages it back).
+        s1 = -(-side // k)
+        surface = Image.fromarray(colorize(d)).resize((s1, s1), Image.Resampling.BILINEAR,
+                                                      box=(0.5, 0.5, n - 0.5, n - 0.5))
+        if k > 1:
+            surface = surface.resize((s1 * k, s1 * k), Image.Resampling.NEAREST)
+        img.paste(surface.crop((0, 0, side, side)), (x0, y0))
+    layer = Image.new("RGBA", (W, H), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    if on["manifold"] and snap.get("manifold") is not None:
+        m = np.asarray(snap["manifold"], dtype=np.float32)  # (k, k, 2)
+        col = _rgb(COLORS["manifold"]) + (230,)
+        for line in np.concatenate([m, m.transpose(1, 0, 2)], axis=0):  # rows and columns of the z grid
+            pts = to_px(line)
+            if np.isfinite(pts).all():
+                draw.line([tuple(p) for p in pts.tolist()], fill=col, width=k)
+    r = 2 * k
+    for name, alpha in (("real", 180), ("fake", 205)):
+        if not on[name]:
+            continue
+        col = _rgb(COLORS[name]) + (alpha,)
+        for px, py in to_px(_limit(snap[name], max_points)).tolist():
+            if math.isfinite(px) and math.isfinite(py):
+                draw.ellipse((px - r, py - r, px + r, py + r), fill=col)
+    img.paste(layer, (0, 0), layer)  # the points and lines at their opacity, over the surface
+    draw = ImageDraw.Draw(img)
+    if on["arrows"] and len(snap.get("arrow_xy", ())):
+        seg = arrow_segments(snap["arrow_xy"], snap["arrow_dir"])  # (A, 2, 2)
+        col = _rgb(COLORS["arrow"])
+        head = 4.0 * k
+        for (ax, ay), (bx, by) in zip(to_px(seg[:, 0]).tolist(), to_px(seg[:, 1]).tolist()):
+            dx, dy = bx - ax, by - ay
+            length = math.hypot(dx, dy)
+            if not (math.isfinite(length) and length > 1):
+                continue
+            draw.line((ax, ay, bx, by), fill=col, width=k)
+            ux, uy = dx / length, dy / length
+            draw.polygon([(bx, by), (bx - head * ux + 0.6 * head * uy, by - head * uy - 0.6 * head * ux),
+                          (bx - head * ux - 0.6 * head * uy, by - head * uy + 0.6 * head * ux)], fill=col)
+    draw.rectangle((x0, y0, x0 + side - 1, y0 + side - 1), outline=(150, 150, 150), width=k)
+    if k > 1:
+        img = img.reduce(k)
+    buf = io.BytesIO()
+    if fmt == "png":
+        img.save(buf, format="PNG", compress_level=1)
+    elif fmt == "jpeg":
+        img.save(buf, format="JPEG", quality=88, subsampling=0)
+    else:
+        raise ValueError("fmt must be jpeg or png")
+    return buf.getvalue()
+
+
+def curves_panels(histories: dict[str, list[dict]], losses: dict[str, str], *, text: dict[str, str] | None = None,
+                  max_points: int = 600) -> list[dict]:
+    """The curves as data: panel 1 L_D and L_G, panel 2 D(x) and D(G(z)), against the step.
+
+    Each panel is a dict: title, y_range (None: fit the data), series. Each series: name, x, y,
+    color, dash, width, group (the run label, or None for an equilibrium line) and eq (True for the
+    dotted equilibrium lines). :func:`curves_figure` and :func:`panel_image` draw the same panels.
     """
     t = _text(text)
-    data: list[dict] = []
+    panels = [dict(title=t["loss"], y_range=None, series=[]), dict(title=t["d_out"], y_range=(0.0, 1.0), series=[])]
     multi = len(histories) > 1
     last_step = 1
     for i, (label, rows) in enumerate(histories.items()):
@@ -177,25 +319,46 @@ def curves_figure(histories: dict[str, list[dict]], losses: dict[str, str], *, t
         steps = np.array([r["step"] for r in rows], dtype=np.int32)
         last_step = max(last_step, int(steps[-1]))
         dash = RUN_DASH[i % len(RUN_DASH)]
-        for key, axis in (("loss_d", 1), ("loss_g", 1), ("d_real", 2), ("d_fake", 2)):
+        for key, panel in (("loss_d", 0), ("loss_g", 0), ("d_real", 1), ("d_fake", 1)):
             vals = np.array([r.get(key, np.nan) for r in rows], dtype=np.float32)  # float32: half the bytes to send
-            name = f"{t[key]} ({label})" if multi else t[key]
-            data.append(dict(type="scatter", x=steps, y=vals, mode="lines", name=name, legendgroup=label,
-                             xaxis=f"x{axis if axis > 1 else ''}", yaxis=f"y{axis if axis > 1 else ''}",
-                             line=dict(color=COLORS[key], dash=dash, width=1.6)))
+            panels[panel]["series"].append(dict(name=f"{t[key]} ({label})" if multi else t[key], x=steps, y=vals,
+                                                color=COLORS[key], dash=dash, width=1.6, group=label, eq=False,
+                                                order=sum(len(p["series"]) for p in panels)))
     seen: set[tuple[str, float]] = set()
     for label, loss in losses.items():
         eq = equilibrium(loss)
-        for key, axis, name in (("loss_d", 1, t["eq_loss_d"]), ("loss_g", 1, t["eq_loss_g"]), ("d_out", 2, t["eq_d"])):
+        for key, panel, name in (("loss_d", 0, t["eq_loss_d"]), ("loss_g", 0, t["eq_loss_g"]), ("d_out", 1, t["eq_d"])):
             value = eq[key]
             if value is None or (key, value) in seen:
                 continue
             seen.add((key, value))
             color = COLORS["loss_d" if key == "loss_d" else "loss_g" if key == "loss_g" else "eq"]
-            data.append(dict(type="scatter", x=[0, last_step], y=[value, value], mode="lines",
-                             name=f"{name} = {value:.3g}", hoverinfo="name",
-                             xaxis=f"x{axis if axis > 1 else ''}", yaxis=f"y{axis if axis > 1 else ''}",
-                             line=dict(color=color, dash="dot", width=1)))
+            panels[panel]["series"].append(dict(name=f"{name} = {value:.3g}", x=[0, last_step],
+                                                y=[value, value], color=color, dash="dot", width=1,
+                                                group=None, eq=True, order=sum(len(p["series"]) for p in panels)))
+    return panels
+
+
+def curves_figure(histories: dict[str, list[dict]], losses: dict[str, str], *, text: dict[str, str] | None = None,
+                  max_points: int = 600, height: int = 420, validate: bool = True) -> go.Figure:
+    """Two panels against the step: L_D and L_G (top); D(x) and D(G(z)) (bottom). One dash style per run.
+
+    ``histories`` maps a run label ("A", "B") to rows with step, loss_d, loss_g, d_real, d_fake;
+    ``losses`` maps the label to its loss name, used for the dotted equilibrium lines.
+    """
+    t = _text(text)
+    traces: list[tuple[int, dict]] = []  # (order, trace): plotly gets them run by run, then the equilibrium lines
+    for axis, panel in enumerate(curves_panels(histories, losses, text=text, max_points=max_points), start=1):
+        sfx = "" if axis == 1 else str(axis)
+        for ser in panel["series"]:
+            trace = dict(type="scatter", x=ser["x"], y=ser["y"], mode="lines", name=ser["name"],
+                         xaxis=f"x{sfx}", yaxis=f"y{sfx}", line=dict(color=ser["color"], dash=ser["dash"], width=ser["width"]))
+            if ser["eq"]:
+                trace["hoverinfo"] = "name"
+            else:
+                trace["legendgroup"] = ser["group"]
+            traces.append((ser["order"], trace))
+    data = [trace for _, trace in sorted(traces, key=lambda t: t[0])]
     layout = dict(
         height=height, margin=dict(l=10, r=10, t=30, b=10), uirevision="curves",
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
@@ -220,50 +383,181 @@ def snapshot_metrics(snap: dict, dataset: str) -> dict[str, float]:
     return out
 
 
-def coverage_figure(metrics: dict[str, list[dict]], *, text: dict[str, str] | None = None,
-                    height: int = 280, max_points: int = 400, validate: bool = True) -> go.Figure:
-    """Side-by-side panels against the step: modes covered and high-quality % (mixture datasets only),
-    and the JS divergence between real and generated points."""
+def coverage_panels(metrics: dict[str, list[dict]], *, text: dict[str, str] | None = None,
+                    max_points: int = 400) -> list[dict]:
+    """The coverage numbers as panels (see :func:`curves_panels`): modes covered and high-quality %
+    (mixture datasets only), and the JS divergence between real and generated points."""
     t = _text(text)
     has_modes = any("modes_covered" in r for rows in metrics.values() for r in rows)
-    panels = [("modes_covered", 1.0, t["modes"]), ("high_quality", 100.0, t["hq"])] if has_modes else []
-    panels.append(("js", 1.0, t["js"]))
-    n = len(panels)
-    gap = 0.08
-    width = (1 - gap * (n - 1)) / n
-    layout: dict = dict(height=height, margin=dict(l=10, r=10, t=30, b=10), uirevision="coverage",
-                        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0), annotations=[])
+    spec = [("modes_covered", 1.0, t["modes"]), ("high_quality", 100.0, t["hq"])] if has_modes else []
+    spec.append(("js", 1.0, t["js"]))
     n_modes = max((r.get("n_modes", 0) for rows in metrics.values() for r in rows), default=0)
-    for col, (key, _, title) in enumerate(panels, start=1):
-        lo = (col - 1) * (width + gap)
-        sfx = "" if col == 1 else str(col)
-        yaxis = dict(anchor=f"x{sfx}", domain=[0, 1])
-        if key == "modes_covered":
-            yaxis["range"] = [0, n_modes + 0.5]
-        elif key == "high_quality":
-            yaxis["range"] = [0, 100]
-        else:
-            yaxis["rangemode"] = "tozero"
-        layout[f"xaxis{sfx}"] = dict(anchor=f"y{sfx}", domain=[lo, lo + width])
-        layout[f"yaxis{sfx}"] = yaxis
-        layout["annotations"].append(_panel_title(title, lo + width / 2, 1.0))
-    data: list[dict] = []
+    ranges = {"modes_covered": (0.0, n_modes + 0.5), "high_quality": (0.0, 100.0), "js": None}
+    panels = [dict(title=title, y_range=ranges[key], series=[]) for key, _, title in spec]
     multi = len(metrics) > 1
     for i, (label, rows) in enumerate(metrics.items()):
         rows = thin(rows, max_points)
         if not rows:
             continue
         steps = np.array([r["step"] for r in rows], dtype=np.float64)
-        dash = RUN_DASH[i % len(RUN_DASH)]
-        suffix = f" ({label})" if multi else ""
-        for col, (key, scale, title) in enumerate(panels, start=1):
-            sfx = "" if col == 1 else str(col)
+        for col, (key, scale, title) in enumerate(spec):
             vals = np.array([r.get(key, np.nan) for r in rows], dtype=np.float64) * scale
-            data.append(dict(type="scatter", x=steps, y=vals, mode="lines+markers" if len(rows) < 3 else "lines",
-                             name=title + suffix, legendgroup=label, showlegend=multi and col == 1,
-                             xaxis=f"x{sfx}", yaxis=f"y{sfx}",
-                             line=dict(color=["#2E7D32", "#6C4AB6", "#E65100"][col - 1], dash=dash)))
+            panels[col]["series"].append(dict(name=title + (f" ({label})" if multi else ""), x=steps, y=vals,
+                                              color=["#2E7D32", "#6C4AB6", "#E65100"][col],
+                                              dash=RUN_DASH[i % len(RUN_DASH)], width=2, group=label, eq=False,
+                                              markers=len(rows) < 3))
+    return panels
+
+
+def coverage_figure(metrics: dict[str, list[dict]], *, text: dict[str, str] | None = None,
+                    height: int = 280, max_points: int = 400, validate: bool = True) -> go.Figure:
+    """Side-by-side panels against the step: modes covered and high-quality % (mixture datasets only),
+    and the JS divergence between real and generated points."""
+    panels = coverage_panels(metrics, text=text, max_points=max_points)
+    n = len(panels)
+    gap = 0.08
+    width = (1 - gap * (n - 1)) / n
+    layout: dict = dict(height=height, margin=dict(l=10, r=10, t=30, b=10), uirevision="coverage",
+                        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0), annotations=[])
+    traces: list[tuple[int, int, dict]] = []  # (run, panel, trace): plotly gets them run by run
+    multi = len(metrics) > 1
+    for col, panel in enumerate(panels, start=1):
+        lo = (col - 1) * (width + gap)
+        sfx = "" if col == 1 else str(col)
+        yaxis = dict(anchor=f"x{sfx}", domain=[0, 1])
+        if panel["y_range"] is not None:
+            yaxis["range"] = list(panel["y_range"])
+        else:
+            yaxis["rangemode"] = "tozero"
+        layout[f"xaxis{sfx}"] = dict(anchor=f"y{sfx}", domain=[lo, lo + width])
+        layout[f"yaxis{sfx}"] = yaxis
+        layout["annotations"].append(_panel_title(panel["title"], lo + width / 2, 1.0))
+        for run, ser in enumerate(panel["series"]):
+            traces.append((run, col, dict(type="scatter", x=ser["x"], y=ser["y"],
+                                          mode="lines+markers" if ser["markers"] else "lines", name=ser["name"],
+                                          legendgroup=ser["group"], showlegend=multi and col == 1,
+                                          xaxis=f"x{sfx}", yaxis=f"y{sfx}",
+                                          line=dict(color=ser["color"], dash=ser["dash"]))))
+    data = [trace for _, _, trace in sorted(traces, key=lambda t: t[:2])]
     return _figure(data, layout, validate)
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
+    """About n round tick values (steps of 1, 2 or 5 times a power of ten) covering [lo, hi]."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return np.array([lo]) if math.isfinite(lo) else np.array([0.0])
+    raw = (hi - lo) / max(1, n)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    ticks = np.arange(first, hi + step * 1e-6, step)
+    return np.round(ticks, 10)
+
+
+def tick_label(v: float) -> str:
+    """Compact tick text: 1200 -> 1.2k, 25000 -> 25k, 0.25 -> 0.25."""
+    a = abs(v)
+    if a >= 1e6:
+        return f"{v / 1e6:g}M"
+    if a >= 1e3:
+        return f"{v / 1e3:g}k"
+    return f"{v:.4g}"
+
+
+def _dashed(draw: ImageDraw.ImageDraw, pts: np.ndarray, dash: str, color, width: int, k: int) -> None:
+    """A polyline (N, 2) in pixels, solid or dashed/dotted, skipping non-finite points."""
+    pattern = {"solid": None, "dash": (9, 5), "dot": (2, 4), "dashdot": (9, 4, 2, 4)}.get(dash)
+    finite = np.isfinite(pts).all(1)
+    runs, cur = [], []
+    for ok, p in zip(finite, pts.tolist()):
+        if ok:
+            cur.append(p)
+        elif cur:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    for run in runs:
+        if len(run) == 1:
+            x, y = run[0]
+            draw.ellipse((x - width, y - width, x + width, y + width), fill=color)
+            continue
+        if pattern is None:
+            draw.line([tuple(p) for p in run], fill=color, width=width, joint="curve")
+            continue
+        pat = [v * k for v in pattern]
+        idx, left, on = 0, pat[0], True  # position in the pattern, length left in this piece
+        for (ax, ay), (bx, by) in zip(run[:-1], run[1:]):
+            seg = math.hypot(bx - ax, by - ay)
+            pos = 0.0
+            while pos < seg:
+                step = min(left, seg - pos)
+                if on:
+                    f0, f1 = pos / seg, (pos + step) / seg
+                    draw.line((ax + (bx - ax) * f0, ay + (by - ay) * f0, ax + (bx - ax) * f1, ay + (by - ay) * f1),
+                              fill=color, width=width)
+                pos += step
+                left -= step
+                if left <= 1e-9:
+                    idx = (idx + 1) % len(pat)
+                    left, on = pat[idx], not on
+
+
+def panel_image(panel: dict, *, width: int = 560, height: int = 200, x_max: float | None = None,
+                supersample: int = 2) -> bytes:
+    """One panel of :func:`curves_panels` or :func:`coverage_panels` drawn as a PNG picture.
+
+    Axes with round ticks (numbers only, so it reads the same in every language; the page writes
+    the title and legend around it), light grid lines, each series in its colour and dash style.
+    """
+    k = max(1, int(supersample))
+    W, H = width * k, height * k
+    font = _font(10 * k)
+    left, right, top, bottom = 44 * k, 10 * k, 8 * k, 20 * k
+    pw, ph = W - left - right, H - top - bottom
+    series = panel["series"]
+    xs = [np.asarray(s["x"], dtype=np.float64) for s in series]
+    ys = [np.asarray(s["y"], dtype=np.float64) for s in series]
+    data_x = [x for x, sr in zip(xs, series) if not sr["eq"]] or xs
+    x_hi = x_max if x_max is not None else max((float(np.nanmax(x)) for x in data_x if x.size), default=1.0)
+    x_lo = 0.0
+    x_hi = max(x_hi, x_lo + 1.0)
+    if panel.get("y_range") is not None:
+        y_lo, y_hi = panel["y_range"]
+    else:
+        finite = np.concatenate([y[np.isfinite(y)] for y in ys]) if ys else np.zeros(0)
+        y_lo, y_hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        y_lo = min(y_lo, 0.0) if y_lo >= 0 and y_hi > 0 and y_lo < 0.5 * y_hi else y_lo
+        pad = 0.06 * (y_hi - y_lo) if y_hi > y_lo else max(0.5, abs(y_hi) * 0.1)
+        y_lo, y_hi = y_lo - pad, y_hi + pad
+    img = Image.new("RGB", (W, H), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    grid, ink, frame = (232, 232, 232), (70, 70, 70), (170, 170, 170)
+
+    def to_px(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        px = left + (x - x_lo) / (x_hi - x_lo) * (pw - 1)
+        py = top + (y_hi - y) / (y_hi - y_lo) * (ph - 1)
+        return np.stack([px, np.clip(py, top - 2 * k, top + ph + 2 * k)], 1)
+
+    for v in nice_ticks(y_lo, y_hi, 4):
+        py = top + (y_hi - v) / (y_hi - y_lo) * (ph - 1)
+        draw.line((left, py, left + pw - 1, py), fill=grid, width=k)
+        draw.text((left - 4 * k, py), tick_label(v), fill=ink, font=font, anchor="rm")
+    for v in nice_ticks(x_lo, x_hi, 5):
+        px = left + (v - x_lo) / (x_hi - x_lo) * (pw - 1)
+        draw.line((px, top, px, top + ph - 1), fill=grid, width=k)
+        draw.text((px, top + ph + 4 * k), tick_label(v), fill=ink, font=font, anchor="mt")
+    draw.rectangle((left, top, left + pw - 1, top + ph - 1), outline=frame, width=k)
+    for x, y, sr in sorted(zip(xs, ys, series), key=lambda t: not t[2]["eq"]):  # equilibrium lines underneath
+        if sr["eq"]:
+            x = np.array([x_lo, x_hi])
+        pts = to_px(x, y)
+        _dashed(draw, pts, sr["dash"], _rgb(sr["color"]), max(k, int(round(sr["width"] * k))), k)
+    if k > 1:
+        img = img.reduce(k)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
 
 
 # --- drawing your own points -----------------------------------------------------------------------
