@@ -3,12 +3,14 @@
     python bench/playground.py [--seconds 4] [--browser]
 
 1. Figure updates/s: building the plane, curve and coverage figures and serialising them as
-   ``st.plotly_chart`` does (to_dict + to_json), for one run and for A/B, with 5,000-row histories.
+   ``st.plotly_chart`` does (to_dict + to_json), for one run and for A/B, with 5,000-row histories
+   (the paused, interactive view); and drawing the same views as pictures (the live view).
 2. Training steps/s of a background job (the page's setup: log every step, a snapshot every 0.15 s),
    with PyTorch's default intra-op threads and with one thread as the page uses, alone and while the
    main thread redraws figures in a loop (the GIL is shared, as in the server process).
 3. With ``--browser``: a real ``streamlit run`` server and headless Chromium; presses Play and counts
-   how often the step counter on the page changes (the fragment's visible update rate).
+   how often the step counter on the page changes (the fragment's visible update rate) and how often
+   the live plane's picture changes.
 """
 from __future__ import annotations
 
@@ -53,6 +55,37 @@ def render(snaps: dict, histories: dict, metrics: dict, validate: bool = False) 
     return sum(len(pio.to_json(f.to_dict(), validate=False)) for f in figs)
 
 
+def render_pictures(snaps: dict, histories: dict, metrics: dict) -> int:
+    """Everything the live view draws for one update (plane and the curve panels); returns the bytes."""
+    size = sum(len(plots_toy.plane_image(s, size=340 if len(snaps) > 1 else 560)) for s in snaps.values())
+    panels = plots_toy.curves_panels(histories, {k: "ns" for k in histories})
+    cov = plots_toy.coverage_panels(metrics)
+    size += sum(len(plots_toy.panel_image(p, width=700, height=160)) for p in panels)
+    return size + sum(len(plots_toy.panel_image(p, width=700 // len(cov) - 16, height=150)) for p in cov)
+
+
+def picture_rate(labels, seconds: float) -> tuple[float, float, int]:
+    """(plane-only updates/s, plane + curve panels updates/s, bytes of one full update)."""
+    t = Trainer(config())
+    snap = t.toy_snapshot()
+    rows = [{"step": i, "loss_d": 1.3, "loss_g": 0.7, "d_real": 0.5, "d_fake": 0.45} for i in range(5000)]
+    m = [plots_toy.snapshot_metrics(snap, "ring")] * 500
+    args = ({k: snap for k in labels}, {k: rows for k in labels}, {k: m for k in labels})
+    size = render_pictures(*args)
+    rates = []
+    for full in (False, True):
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            if full:
+                render_pictures(*args)
+            else:
+                for s in args[0].values():
+                    plots_toy.plane_image(s, size=340 if len(labels) > 1 else 560)
+            n += 1
+        rates.append(n / (time.perf_counter() - t0))
+    return rates[0], rates[1], size
+
+
 def render_rate(labels, seconds: float, validate: bool = False) -> tuple[float, int]:
     t = Trainer(config())
     snap = t.toy_snapshot()
@@ -84,7 +117,7 @@ def train_rate(trainer_cls, seconds: float, draw: bool) -> tuple[float, float, f
                 last = ev.toy
         if draw and last is not None:
             metrics.append(plots_toy.snapshot_metrics(last, "ring"))
-            render({"A": last}, {"A": rows}, {"A": metrics})
+            render_pictures({"A": last}, {"A": rows}, {"A": metrics})  # the live view draws pictures
             updates += 1
         else:
             time.sleep(0.2)
@@ -104,7 +137,9 @@ def browser_rate(seconds: float, port: int = 8599, shot: str | None = None) -> s
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--headless", "--no-sandbox", "--disable-gpu",
+                                              "--disable-background-networking"])
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             for _ in range(60):
                 try:
@@ -115,23 +150,29 @@ def browser_rate(seconds: float, port: int = 8599, shot: str | None = None) -> s
             page.get_by_role("button", name="Play").wait_for(timeout=60_000)
             page.get_by_role("button", name="Play").click()
             page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
-            seen, changes = None, 0
+            seen, changes, seen_src, pictures = None, 0, None, 0
             t0 = time.perf_counter()
             steps = []
+            plane = page.get_by_test_id("stMain").get_by_test_id("stImage").locator("img").first
             while time.perf_counter() - t0 < seconds:
                 txt = page.locator("p").filter(has_text=re.compile(r"Run · step \d")).first.inner_text()
                 if txt != seen:
                     seen, changes = txt, changes + 1
                     steps.append(txt)
+                src = plane.get_attribute("src") if plane.count() else None
+                if src is not None and src != seen_src:
+                    seen_src, pictures = src, pictures + 1
                 time.sleep(0.02)
             rate = changes / (time.perf_counter() - t0)
+            picture_rate_ = pictures / (time.perf_counter() - t0)
             if shot:
                 page.screenshot(path=shot, full_page=True)
             page.get_by_role("button", name="Pause").click()
             page.get_by_role("button", name="Reset").click()
             time.sleep(1)
             browser.close()
-        return f"{rate:.1f} visible updates/s (last: {steps[-1] if steps else '-'})"
+        return (f"{rate:.1f} visible updates/s, plane picture {picture_rate_:.1f} new/s "
+                f"(last: {steps[-1] if steps else '-'})")
     finally:
         server.terminate()
         server.wait(10)
@@ -153,11 +194,15 @@ def main() -> None:
             rate, size = render_rate(labels, a.seconds, validate)
             print(f"| build + serialise figures, {'A/B' if len(labels) > 1 else 'one run'}, plotly validation "
                   f"{'on' if validate else 'off (page)'} ({size / 1024:.0f} KiB JSON) | {rate:.1f} updates/s |")
+    for labels in (("A",), ("A", "B")):
+        plane, full, size = picture_rate(labels, a.seconds)
+        print(f"| draw the live pictures, {'A/B' if len(labels) > 1 else 'one run'} ({size / 1024:.0f} KiB) | "
+              f"plane {plane:.1f} updates/s, plane + curve panels {full:.1f} updates/s |")
     for name, cls in (("default threads", Trainer), ("one thread (page)", OneThreadTrainer)):
         steps, snaps, _ = train_rate(cls, a.seconds, draw=False)
         print(f"| training job, {name} | {steps:.0f} steps/s, {snaps:.1f} snapshots/s |")
     steps, snaps, upd = train_rate(OneThreadTrainer, a.seconds, draw=True)
-    print(f"| training job (one thread) while the main thread redraws | {steps:.0f} steps/s, "
+    print(f"| training job (one thread) while the main thread draws the live pictures | {steps:.0f} steps/s, "
           f"{snaps:.1f} snapshots/s, {upd:.1f} figure updates/s |")
 
 

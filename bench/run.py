@@ -116,7 +116,10 @@ def main() -> int:
                          aim(ups is not None and float(ups.group(1)) >= 5, "≥ 5 figure updates/s")))
         elif line.startswith("| build + serialise figures, one run, plotly validation off"):
             cells = [c.strip() for c in line.strip("|").split("|")]
-            rows.append(("5. playground: figure build + serialise, one run", cells[1], "—"))
+            rows.append(("5. playground: interactive figures (paused view), build + serialise, one run", cells[1], "—"))
+        elif line.startswith("| draw the live pictures, one run"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows.append(("5. playground: live pictures (training view), one run", cells[1], "—"))
     if err or not any(r[0].startswith("5.") for r in rows):
         rows.append(("5. playground", err or "no result parsed", "≥ 5 figure updates/s"))
 

@@ -94,7 +94,8 @@ class TrainConfig:
     noise: str = "gaussian"  # toy noise: gaussian or uniform
     image_size: int = 28
     gp_weight: float = 10.0
-    aux_weight: float = 1.0  # conditional models with an auxiliary classifier head
+    aux_weight: float = 1.0  # conditional models with an auxiliary classifier head; InfoGAN's code loss
+    info_codes: int = 0  # dcgan: InfoGAN with a categorical code of this many values (0 = plain DCGAN)
     ema: float = 0.0  # decay of an exponential moving average of G's weights (0 = off)
     data_limit: int | None = None
     n_samples: int = 64
@@ -129,6 +130,8 @@ class TrainConfig:
             (self.latent_dim is None or 1 <= self.latent_dim <= 1024, "latent_dim must be between 1 and 1024"),
             (1 <= self.width <= 1024 and 1 <= self.depth <= 16, "width/depth out of range"),
             (1 <= self.n_samples <= 400, "n_samples must be between 1 and 400"),
+            (self.info_codes == 0 or (self.model == "dcgan" and 2 <= self.info_codes <= 50),
+             "info_codes (InfoGAN) is for dcgan only, with 2 to 50 codes"),
         ]
         for ok, msg in checks:
             if not ok:
@@ -246,9 +249,11 @@ class Trainer:
             d = dcls(n_classes=self.n_classes, channels=self.images.shape[1], image_size=c.image_size, width=c.width,
                      aux_classifier=c.aux_weight > 0)
         else:
-            g = gcls(latent_dim=c.latent_dim or 100, channels=self.images.shape[1], image_size=c.image_size, width=c.width)
+            codes = {"n_codes": c.info_codes} if c.info_codes else {}  # plain DCGANs keep their old config
+            g = gcls(latent_dim=c.latent_dim or 100, channels=self.images.shape[1], image_size=c.image_size, width=c.width,
+                     **codes)
             d = dcls(channels=self.images.shape[1], image_size=c.image_size, width=c.width,
-                     spectral_norm=c.loss in ("hinge", "wgan-gp"))
+                     spectral_norm=c.loss in ("hinge", "wgan-gp"), **codes)
         return g.to(self.device).train(), d.to(self.device).train()
 
     def _total_steps(self) -> int:
@@ -278,6 +283,11 @@ class Trainer:
     def _D(self, x, y):
         return self.D_train(x, y) if self.conditional else self.D_train(x)
 
+    def _aux_logits(self) -> torch.Tensor | None:
+        """The class (AC-GAN) or code (InfoGAN) logits for the batch D saw last; None without such a head."""
+        head = getattr(self.D, "classify_last", None)
+        return head() if head is not None else None
+
     # ------------------------------------------------------------------ one step
     def _d_step(self) -> dict[str, torch.Tensor]:
         """One discriminator update. Returns un-synced tensors."""
@@ -287,21 +297,26 @@ class Trainer:
         with torch.no_grad():
             # step: generate
             y_fake = torch.randint(self.n_classes, (b,), generator=self.gen).to(self.device) if self.conditional else None
-            fake = self._G(self._sample_z(b), y_fake, train=False)
-        # step: classify
+            z_fake = self._sample_z(b)
+            fake = self._G(z_fake, y_fake, train=False)
+        # step: classify (and, for models with a class or code head, keep its logits before anything else runs D)
         if self._separate_d:  # batch norm in D: real and fake batches normalised apart, as in G's step
-            real_logits, fake_logits = self._D(real, y), self._D(fake, y_fake)
+            real_logits, real_aux = self._D(real, y), self._aux_logits()
+            fake_logits, fake_aux = self._D(fake, y_fake), self._aux_logits()
         else:
             both = torch.cat([real, fake])  # (2B, ...) one forward for real and fake
             logits = self._D(both, torch.cat([y, y_fake]) if self.conditional else None)
             real_logits, fake_logits = logits[:b], logits[b:]
+            aux = self._aux_logits()
+            real_aux, fake_aux = (aux[:b], aux[b:]) if aux is not None else (None, None)
         loss = L.d_loss(c.loss, real_logits, fake_logits)
         if c.loss == "wgan-gp":
             cond = (y,) if self.conditional else ()
             loss = loss + L.gradient_penalty(self.D, real, fake, *cond, weight=c.gp_weight)
-        if self.conditional and c.aux_weight > 0:
-            cls = self.D.classify_last()
-            loss = loss + c.aux_weight * nn.functional.cross_entropy(cls[:b], y)
+        if self.conditional and c.aux_weight > 0:  # AC-GAN: the head learns the real images' classes
+            loss = loss + c.aux_weight * nn.functional.cross_entropy(real_aux, y)
+        if c.info_codes:  # InfoGAN: Q learns to read G's code back from the fake images
+            loss = loss + c.aux_weight * nn.functional.cross_entropy(fake_aux, self.G.code(z_fake))
         # step: update D
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
@@ -316,11 +331,13 @@ class Trainer:
         b = c.batch_size
         y = torch.randint(self.n_classes, (b,), generator=self.gen).to(self.device) if self.conditional else None
         # step: generate
-        fake = self._G(self._sample_z(b), y)
+        z = self._sample_z(b)
+        fake = self._G(z, y)
         logits = self._D(fake, y)
         loss = L.g_loss(c.loss, logits)
-        if self.conditional and c.aux_weight > 0:
-            loss = loss + c.aux_weight * nn.functional.cross_entropy(self.D.classify_last(), y)
+        if (self.conditional and c.aux_weight > 0) or c.info_codes:  # AC-GAN's class / InfoGAN's code
+            target = y if self.conditional else self.G.code(z)
+            loss = loss + c.aux_weight * nn.functional.cross_entropy(self._aux_logits(), target)
         # step: update G
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()

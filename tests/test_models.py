@@ -50,6 +50,31 @@ def test_dcgan_shapes(size, channels):
         assert discriminator_class("dcgan")(channels=channels, image_size=size, width=8, spectral_norm=sn)(x).shape == (2,)
 
 
+def test_infogan_code_is_the_argmax_of_the_last_entries_and_uniform(tmp_path):
+    torch.manual_seed(0)
+    g = build("dcgan", latent_dim=20, width=8, n_codes=5).eval()
+    z = torch.randn(4000, 20)
+    codes = g.code(z)
+    assert torch.equal(codes, z[:, 15:].argmax(1))
+    counts = torch.bincount(codes, minlength=5).float() / len(z)
+    assert (counts - 0.2).abs().max() < 0.03  # randn noise gives every code the same chance
+    # only which entry is largest matters, not the code entries' values
+    z2 = z[:8].clone()
+    z2[:, 15:] = z2[:, 15:] * 0.5 + 3 * torch.nn.functional.one_hot(codes[:8], 5)
+    with torch.no_grad():
+        assert torch.allclose(g(z[:8]), g(z2), atol=1e-6)
+        changed = z[:8].clone()
+        changed[:, 15:] = torch.nn.functional.one_hot((codes[:8] + 1) % 5, 5) * 10.0
+        assert not torch.allclose(g(z[:8]), g(changed), atol=1e-3)  # another code: another image
+    d = discriminator_class("dcgan")(width=8, n_codes=5, spectral_norm=True)
+    assert d(g(z[:3])).shape == (3,) and d.classify_last().shape == (3, 5)
+    assert discriminator_class("dcgan")(width=8).classify_last() is None  # plain DCGAN: no Q head
+    loaded = hub.load_folder(hub.save_generator(g, tmp_path / "info", discriminator=d))
+    assert model_config(loaded.model)["n_codes"] == 5 and loaded.discriminator.q is not None
+    with pytest.raises(ValueError, match="n_codes"):
+        build("dcgan", latent_dim=8, n_codes=8)
+
+
 def test_cgan_shapes_and_aux_head():
     g = build("cgan", latent_dim=8, width=8, image_size=32, channels=3)
     y = torch.tensor([0, 9])

@@ -128,6 +128,34 @@ def test_steps_change_the_plots_and_metrics(at):
     assert "paused" in status(at)
 
 
+def pictures(app: AppTest) -> list[str]:
+    return [url for img in app.get("image") for url in img.value]
+
+
+def test_training_shows_pictures_and_pausing_brings_the_interactive_charts_back(at):
+    assert len(chart_specs(at)) == 3 and not pictures(at)  # ready: interactive plane, curves, coverage
+    at.button(key="playground_play").click().run()
+    time.sleep(0.8)
+    at.run()
+    assert not at.exception
+    first = pictures(at)
+    # the plane, the two curve panels and the three coverage panels (ring: modes, high quality, JS)
+    assert len(first) == 6 and not chart_specs(at)
+    legends = [m.value for m in at.markdown if m.allow_html]
+    assert any("real data" in m and "generated G(z)" in m for m in legends)  # the plane's legend
+    assert any("L_D at equilibrium = 1.39" in m for m in legends)  # the curves' legend
+    time.sleep(0.8)
+    at.run()
+    assert pictures(at)[0] != first[0]  # a new picture of the plane: G and D moved
+    at.session_state["app_lang"] = "zh"
+    at.run()
+    assert any("真实数据" in m.value for m in at.markdown if m.allow_html)  # the legend follows the language
+    at.session_state["app_lang"] = "en"
+    at.button(key="playground_play").click().run()
+    assert "paused" in status(at)
+    assert len(chart_specs(at)) == 3 and not pictures(at)  # paused: interactive again
+
+
 def test_changing_a_setting_resets_and_reset_button_works(at):
     at.button(key="playground_step_both").click().run()
     assert "step 1" in status(at)

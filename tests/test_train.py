@@ -1,3 +1,4 @@
+import dataclasses
 import threading
 import time
 from dataclasses import asdict
@@ -101,6 +102,29 @@ def test_ema_warms_up():
     k = "net.0.weight"
     moved = (tr.G_ema.state_dict()[k] - before[k]).norm() / (tr.G.state_dict()[k] - before[k]).norm()
     assert moved.item() == pytest.approx(0.9, abs=1e-3)
+
+
+@pytest.mark.parametrize("loss", ["hinge", "ns"])
+def test_infogan_q_learns_to_read_the_code_without_labels(loss, tiny_mnist):
+    """InfoGAN (dcgan with info_codes): after a little training Q tells G's codes apart well above chance,
+    and real labels play no part (they are scrambled here)."""
+    data = dataclasses.replace(tiny_mnist, labels=torch.zeros_like(tiny_mnist.labels))
+    cfg = T.TrainConfig(model="dcgan", dataset="mnist", loss=loss, steps=120, batch_size=32, width=8, latent_dim=16,
+                        info_codes=4, device="cpu", n_samples=4, lr_d=1e-3, lr_g=1e-3, seed=0)
+    tr = T.Trainer(cfg, data=data)
+    assert tr.G.n_codes == 4 and tr.D.q is not None
+    for _ in range(cfg.steps):
+        tr.train_step()
+    z = torch.randn(512, 16, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        tr.G.eval(), tr.D.eval()
+        tr.D(tr.G(z))
+        acc = (tr.D.classify_last().argmax(1) == tr.G.code(z)).float().mean().item()
+    assert acc > 0.6, acc  # chance is 0.25
+    with pytest.raises(ValueError, match="info_codes"):
+        T.TrainConfig(model="cgan", info_codes=10).validate()
+    with pytest.raises(ValueError, match="info_codes"):
+        T.TrainConfig(model="dcgan", info_codes=1).validate()
 
 
 @pytest.mark.parametrize("loss", ["ns", "minimax", "lsgan", "hinge", "wgan-gp"])

@@ -1,5 +1,13 @@
 """DCGAN (Radford et al. 2015) for 28x28, 32x32 and 64x64 images with 1 or 3 channels.
 
+With ``n_codes > 0`` the pair is an InfoGAN (Chen et al. 2016): the last ``n_codes`` entries of z
+become a categorical code, the index of their largest entry as a one-hot vector (the argmax of
+i.i.d. Gaussians is uniform over the categories, so plain ``randn`` noise stays the right prior and
+the generator stays an unconditional z -> image model). The discriminator gets a head Q that guesses
+the code back from an image; maximising that guess's accuracy (a lower bound on the mutual
+information between code and image) makes G give each code a distinct look. No labels are used:
+on MNIST the codes come to stand for digits on their own.
+
 Also holds the HugGAN-community DCGAN generator layout (``huggan/dcgan-mnist``) so its public
 weights load strictly.
 """
@@ -36,25 +44,37 @@ def upsampler(c: int, n_up: int, channels: int) -> nn.Sequential:
 class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):
     """z (B, latent_dim) -> image (B, channels, image_size, image_size) in [-1, 1]."""
 
-    def __init__(self, latent_dim: int = 100, channels: int = 1, image_size: int = 28, width: int = 64):
+    def __init__(self, latent_dim: int = 100, channels: int = 1, image_size: int = 28, width: int = 64,
+                 n_codes: int = 0):
         super().__init__()
         start, n_up = _layout(image_size)
-        self.latent_dim, self.channels, self.image_size = latent_dim, channels, image_size
+        if not 0 <= n_codes < latent_dim:
+            raise ValueError(f"n_codes must be between 0 and latent_dim - 1 ({latent_dim - 1}), got {n_codes}")
+        self.latent_dim, self.channels, self.image_size, self.n_codes = latent_dim, channels, image_size, n_codes
         c = width * 2 ** (n_up - 1)
         self.start, self.c0 = start, c
         self.project = nn.Sequential(nn.Linear(latent_dim, c * start * start, bias=False),
                                      nn.BatchNorm1d(c * start * start), nn.ReLU(inplace=True))
         self.net = upsampler(c, n_up, channels)
 
+    def code(self, z: torch.Tensor) -> torch.Tensor | None:
+        """The categorical code (B,) that z carries (InfoGAN), or None without codes."""
+        return z.flatten(1)[:, self.latent_dim - self.n_codes:].argmax(1) if self.n_codes else None
+
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        h = self.project(z.flatten(1)).view(-1, self.c0, self.start, self.start)  # (B, C0, s, s)
+        z = z.flatten(1)  # (B, latent_dim)
+        if self.n_codes:  # the last n_codes entries -> one-hot of their argmax
+            onehot = nn.functional.one_hot(self.code(z), self.n_codes).to(z.dtype)  # (B, n_codes)
+            z = torch.cat([z[:, :self.latent_dim - self.n_codes], onehot], 1)
+        h = self.project(z).view(-1, self.c0, self.start, self.start)  # (B, C0, s, s)
         return self.net(h)
 
 
 class DCGANDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):
     """image (B, C, H, W) -> one logit per image (B,)."""
 
-    def __init__(self, channels: int = 1, image_size: int = 28, width: int = 64, spectral_norm: bool = False):
+    def __init__(self, channels: int = 1, image_size: int = 28, width: int = 64, spectral_norm: bool = False,
+                 n_codes: int = 0):
         super().__init__()
         start, n_down = _layout(image_size)
         layers: list[nn.Module] = [maybe_sn(nn.Conv2d(channels, width, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2, inplace=True)]
@@ -67,9 +87,20 @@ class DCGANDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-stud
             c *= 2
         self.features = nn.Sequential(*layers)
         self.head = maybe_sn(nn.Linear(c * start * start, 1), spectral_norm)
+        # InfoGAN's Q: guesses G's categorical code from D's features (no spectral norm: it is a classifier)
+        self.q = nn.Linear(c * start * start, n_codes) if n_codes else None
+        self._last_features: torch.Tensor | None = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.features(x).flatten(1)).squeeze(1)  # (B,)
+        f = self.features(x).flatten(1)  # (B, F)
+        self._last_features = f
+        return self.head(f).squeeze(1)  # (B,)
+
+    def classify_last(self) -> torch.Tensor | None:
+        """Q's code logits (B, n_codes) for the batch seen by the last ``forward`` (None without codes)."""
+        if self.q is None or self._last_features is None:
+            return None
+        return self.q(self._last_features)
 
 
 class HugGANDCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):

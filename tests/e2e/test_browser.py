@@ -131,6 +131,17 @@ def test_playground_plays_and_pauses(page, server):
         assert time.monotonic() < deadline, "the step counter did not move while playing"
         time.sleep(0.2)
     shot(page, "playground-training")
+    # while training the views are pictures, and the browser gets new ones: the plane's changes
+    main = page.get_by_test_id("stMain")
+    plane = main.get_by_test_id("stImage").locator("img").first
+    plane.wait_for()
+    assert main.get_by_test_id("stPlotlyChart").count() == 0
+    seen, deadline = set(), time.monotonic() + 20
+    while len(seen) < 4:
+        assert time.monotonic() < deadline, f"the live plane did not change ({len(seen)} pictures)"
+        seen.add(plane.get_attribute("src"))
+        time.sleep(0.1)
+    assert plane.evaluate("img => img.complete && img.naturalWidth") >= 300  # a real picture, loaded
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for()
     page.locator("p", has_text=re.compile(r"Run · step [\d,]+ · paused")).first.wait_for()
@@ -138,6 +149,8 @@ def test_playground_plays_and_pauses(page, server):
     assert paused_at > first
     time.sleep(1.5)
     assert number_from(status.first.inner_text(), r"step ([\d,]+)") == paused_at  # really paused
+    main.get_by_test_id("stPlotlyChart").first.wait_for()  # paused: the interactive charts are back
+    assert main.get_by_test_id("stPlotlyChart").count() == 3
     assert_no_exception(page)
     page.get_by_role("button", name="Reset").click()  # give the job slot back
     page.locator("p", has_text=re.compile(r"Run · step 0 · ready")).first.wait_for()
