@@ -32,6 +32,7 @@ RUN_KEY = "train_run"
 CKPT_KEY = "train_last_checkpoint"
 RUNS_DIR = Path(tempfile.gettempdir()) / "gan-studio-runs"
 MODELS = ("cgan", "dcgan")
+AUGMENTS = {"translation": ("shift", "平移"), "cutout": ("cut-out", "挖空")}  # gan.augment.POLICIES
 BATCHES = (16, 32, 64, 128, 256)
 
 
@@ -130,7 +131,9 @@ def config_from_widgets() -> tuple[TrainConfig, str | None]:
                       batch_size=int(ss.get(P + "batch", 64)), n_critic=int(ss.get(P + "n_critic", 1)),
                       steps=steps, sample_every=int(ss.get(P + "sample_every", 25)),
                       log_every=max(1, min(10, steps // 30)), width=int(ss.get(P + "width", 32)),
-                      seed=int(ss.get(P + "seed", 0)), n_samples=40 if model == "cgan" else 36)
+                      seed=int(ss.get(P + "seed", 0)), n_samples=40 if model == "cgan" else 36,
+                      augment=",".join(a for a in AUGMENTS if a in ss.get(P + "augment", [])),
+                      info_codes=int(ss.get(P + "info_codes", 0)) if model == "dcgan" else 0)
     return cfg, note
 
 
@@ -281,6 +284,20 @@ def controls(rec: jobs.RunRecord | None) -> None:
                             key=P + "sample_every", disabled=running)
             c3.number_input(tr("Seed", "随机种子"), min_value=0, max_value=99_999, value=0, key=P + "seed",
                             disabled=running)
+            c1, c2 = st.columns(2)
+            c1.multiselect(tr("Augment what D sees (DiffAugment)", "对 D 的输入做数据增强（DiffAugment）"),
+                           list(AUGMENTS), key=P + "augment", disabled=running,
+                           format_func=lambda a: tr(*AUGMENTS[a]),
+                           help=tr("Random shifts or cut-out squares on real and generated images alike; "
+                                   "keeps D from memorising a small dataset.",
+                                   "对真实和生成的图像做同样的随机平移或挖空，防止 D 记住小数据集。"))
+            if st.session_state.get(P + "model", "cgan") == "dcgan":
+                c2.number_input(tr("InfoGAN codes (0 = off)", "InfoGAN 类别码（0 = 关闭）"), min_value=0,
+                                max_value=50, value=0, key=P + "info_codes", disabled=running,
+                                help=tr("A categorical code in the noise that D's extra head must read back; "
+                                        "without any labels, the codes come to stand for digits.",
+                                        "噪声中的一个类别码，D 的额外输出头要把它读出来；不用任何标签，"
+                                        "这些码会自己对应到不同的数字。"))
     lim = limits()
     if "GAN_MAX_STEPS" in os.environ or "GAN_MAX_JOBS" in os.environ:
         st.caption(tr(f"This server's limits: {lim['max_steps']} steps per run, {lim['max_jobs']} runs at once.",

@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data-limit", type=_positive_int, default=None, help="train on the first N images only")
     t.add_argument("--aux-weight", type=_finite_float, default=None,
                    help="conditional models: auxiliary class loss; InfoGAN: code loss")
+    t.add_argument("--augment", default=None, help="DiffAugment policy for D, e.g. translation,cutout")
     t.add_argument("--info-codes", type=_positive_int, default=None,
                    help="dcgan: InfoGAN with a categorical code of N values, learned without labels")
     t.add_argument("--beta1", type=_finite_float, default=None)
@@ -129,7 +130,8 @@ def cmd_train(args) -> int:
         "lr_d": args.lr_d, "lr_g": args.lr_g, "n_critic": args.n_critic, "ema": args.ema, "width": args.width,
         "latent_dim": args.latent_dim, "image_size": args.image_size, "seed": args.seed,
         "device": args.device, "sample_every": args.sample_every, "data_limit": args.data_limit,
-        "aux_weight": args.aux_weight, "beta1": args.beta1, "info_codes": args.info_codes}.items() if v is not None}
+        "aux_weight": args.aux_weight, "beta1": args.beta1, "info_codes": args.info_codes,
+        "augment": args.augment}.items() if v is not None}
     if world > 1 and "device" not in overrides:
         import torch
         overrides["device"] = f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu"

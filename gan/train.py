@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from . import losses as L
+from .augment import diff_augment, parse_policy
 from .data import TOY_DATASETS, load_images, sample_toy
 from .models import discriminator_class, generator_class, spec
 
@@ -96,6 +97,7 @@ class TrainConfig:
     gp_weight: float = 10.0
     aux_weight: float = 1.0  # conditional models with an auxiliary classifier head; InfoGAN's code loss
     info_codes: int = 0  # dcgan: InfoGAN with a categorical code of this many values (0 = plain DCGAN)
+    augment: str = ""  # image models: DiffAugment policy for everything D sees, e.g. "translation,cutout"
     ema: float = 0.0  # decay of an exponential moving average of G's weights (0 = off)
     data_limit: int | None = None
     n_samples: int = 64
@@ -111,6 +113,7 @@ class TrainConfig:
         if s.discriminator is None:
             raise ValueError(f"model {self.model!r} cannot be trained here; trainable: dcgan, cgan, toy")
         L.check_loss(self.loss)
+        parse_policy(self.augment)
         if s.kind == "toy" and self.dataset not in TOY_DATASETS:
             raise ValueError(f"toy models train on {', '.join(TOY_DATASETS)}; got {self.dataset!r}")
         if s.kind == "image" and self.dataset in TOY_DATASETS:
@@ -130,6 +133,7 @@ class TrainConfig:
             (self.latent_dim is None or 1 <= self.latent_dim <= 1024, "latent_dim must be between 1 and 1024"),
             (1 <= self.width <= 1024 and 1 <= self.depth <= 16, "width/depth out of range"),
             (1 <= self.n_samples <= 400, "n_samples must be between 1 and 400"),
+            (not self.augment or s.kind == "image", "augment is for image models"),
             (self.info_codes == 0 or (self.model == "dcgan" and 2 <= self.info_codes <= 50),
              "info_codes (InfoGAN) is for dcgan only, with 2 to 50 codes"),
         ]
@@ -200,6 +204,7 @@ class Trainer:
         torch.manual_seed(config.seed + rank)
         self.gen = torch.Generator(device="cpu").manual_seed(config.seed + 1000 * rank)
         self.toy_points = toy_points
+        self._augment = parse_policy(config.augment)
         self.data = None
         if self.kind == "image":
             self.data = data if data is not None else load_images(config.dataset, limit=config.data_limit)
@@ -281,6 +286,8 @@ class Trainer:
         return g(z, y) if self.conditional else g(z)
 
     def _D(self, x, y):
+        if self._augment:  # DiffAugment: real and generated images alike, in D's update and in G's
+            x = diff_augment(x, self._augment, self.gen)
         return self.D_train(x, y) if self.conditional else self.D_train(x)
 
     def _aux_logits(self) -> torch.Tensor | None:

@@ -62,6 +62,8 @@ def test_resume_continues(trained, tmp_path):
     (["train", "--model", "toy", "--dataset", "mnist", "--out", "x"], "toy models"),
     (["train", "--model", "cgan", "--dataset", "mnist", "--batch-size", "999999", "--out", "x"], "batch_size"),
     (["train", "--model", "cgan", "--dataset", "mnist", "--out", "x", "--resume"], "holds no saved run"),
+    (["train", "--model", "dcgan", "--dataset", "mnist", "--augment", "flip", "--out", "x"], "unknown augmentation"),
+    (["train", "--model", "cgan", "--dataset", "mnist", "--info-codes", "10", "--out", "x"], "info_codes"),
     (["sample", "nowhere", "--out", "x.png"], "not a folder"),
     (["sample", "nowhere", "--out", "x.jpg"], "must end in .png or .npy"),
     (["sample", "nowhere", "--n", "0", "--out", "x.png"], "must be at least 1"),
@@ -113,3 +115,19 @@ def test_torchrun_two_cpu_processes(tmp_path):
     import json
     cfg = json.loads((out / "config.json").read_text())
     assert cfg["gan_studio"]["step"] == 3
+
+
+def test_infogan_and_augment_flags_train_and_resume(tmp_path):
+    import json
+    out = tmp_path / "info"
+    assert main(["train", "--model", "dcgan", "--dataset", "mnist", "--steps", "2", "--batch-size", "4", "--width", "8",
+                 "--latent-dim", "12", "--info-codes", "3", "--augment", "translation,cutout", "--loss", "hinge",
+                 "--data-limit", "32", "--quiet", "--out", str(out)]) == 0
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["n_codes"] == 3 and cfg["discriminator"]["n_codes"] == 3
+    tc = cfg["gan_studio"]["train_config"]
+    assert tc["info_codes"] == 3 and tc["augment"] == "translation,cutout"
+    assert main(["train", "--model", "dcgan", "--dataset", "mnist", "--out", str(out), "--resume", "--steps", "3",
+                 "--quiet"]) == 0  # the code head and the policy come back with the run
+    assert json.loads((out / "config.json").read_text())["gan_studio"]["step"] == 3
+    assert main(["sample", str(out), "--n", "6", "--out", str(tmp_path / "s.npy")]) == 0

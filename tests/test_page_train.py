@@ -187,3 +187,20 @@ def test_a_reload_finds_the_run_again():
     assert not fresh.button(key="train_stop").disabled  # the running job is back under control
     fresh.button(key="train_stop").click().run()
     assert not record(fresh).running and record(fresh).last.status == "stopped"
+
+
+def test_infogan_and_augmentation_settings_reach_the_run():
+    at = page()
+    assert not any(n.key == "train_info_codes" for n in at.number_input)  # cgan: no InfoGAN codes
+    tiny_settings(at, steps=3)
+    at.selectbox(key="train_model").set_value("dcgan").run()
+    at.number_input(key="train_info_codes").set_value(4)
+    at.multiselect(key="train_augment").set_value(["translation", "cutout"])
+    at.selectbox(key="train_loss").set_value("hinge")
+    at.button(key="train_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    cfg = record(at).trainer.cfg
+    assert cfg.model == "dcgan" and cfg.info_codes == 4 and cfg.augment == "translation,cutout"
+    assert record(at).trainer.D.q is not None  # the InfoGAN head
+    wait(at, lambda a: not record(a).running)
+    assert record(at).last.status == "done"

@@ -201,3 +201,38 @@ def test_serving_threads(monkeypatch):
     monkeypatch.delenv("GAN_TORCH_THREADS")
     monkeypatch.setattr(T.os, "cpu_count", lambda: 8)
     assert T.serving_threads() == 7
+
+
+def test_diff_augment_changes_what_D_sees_and_keeps_gradients():
+    from gan.augment import cutout, diff_augment, parse_policy, translate
+    x = torch.full((64, 1, 28, 28), -1.0)
+    x[:, :, 12:16, 12:16] = 1.0  # a bright square in the middle
+    g = torch.Generator().manual_seed(0)
+    moved = translate(x, g)
+    assert moved.shape == x.shape and ((moved == 1).sum((1, 2, 3)) == 16).all()  # shifted, not cut (4 px max)
+    centres = [tuple(torch.nonzero(m[0] == 1).float().mean(0).tolist()) for m in moved]
+    assert len(set(centres)) > 10 and all(abs(cy - 13.5) <= 4 and abs(cx - 13.5) <= 4 for cy, cx in centres)
+    holed = cutout(torch.ones(64, 1, 28, 28), g)
+    share = (holed == -1).float().mean((1, 2, 3))
+    assert (share > 0).all() and (share <= 0.25 + 1e-6).all()  # a 14 x 14 square, partly off the edge at times
+    y = torch.randn(8, 1, 28, 28, requires_grad=True)
+    diff_augment(y, parse_policy("translation, cutout"), g).sum().backward()
+    assert y.grad.abs().sum() > 0  # differentiable: G learns through it
+    assert parse_policy("") == () and diff_augment(x, ()) is x
+    with pytest.raises(ValueError, match="unknown augmentation 'flip'"):
+        parse_policy("translation,flip")
+
+
+def test_training_with_augmentation_runs_and_validates(tiny_mnist):
+    cfg = T.TrainConfig(model="dcgan", dataset="mnist", loss="hinge", steps=2, batch_size=8, width=8, latent_dim=8,
+                        device="cpu", n_samples=4, augment="translation,cutout")
+    tr = T.Trainer(cfg, data=tiny_mnist)
+    seen = []
+    tr.D.register_forward_hook(lambda m, inp, out: seen.append(inp[0].detach().clone()))
+    tr.train_step()
+    real_seen = seen[0][:8]
+    assert (real_seen == -1).float().mean() > (tiny_mnist.images[:8] == -1).float().mean()  # holes and borders
+    with pytest.raises(ValueError, match="augment is for image models"):
+        toy_cfg(augment="translation").validate()
+    with pytest.raises(ValueError, match="unknown augmentation"):
+        T.TrainConfig(model="dcgan", augment="rotate").validate()
