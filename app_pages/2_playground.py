@@ -465,10 +465,11 @@ def is_training(rec: jobs.RunRecord | None) -> bool:
 
 
 def picture_width(multi: bool) -> int:
-    """Pixel width of the live plane: about the width the interactive figure takes in the same layout."""
+    """Pixel width of the live plane: about the width the interactive figure takes in the same layout
+    (side by side, a little more than a column, so the browser scales it down, not up)."""
     if presenting():  # wide layout
-        return 560 if multi else 720
-    return 340 if multi else 560
+        return 640 if multi else 720
+    return 400 if multi else 560
 
 
 def legend_html(show: dict[str, bool], txt: dict[str, str]) -> str:
@@ -513,7 +514,9 @@ def draw_plane(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str
             if snaps[k] is None:
                 continue
             if is_training(recs[k]):  # a picture: cheap for the browser to show 5 times a second
-                st.image(plots_toy.plane_image(snaps[k], show=show, size=picture_width(multi)), output_format="JPEG")
+                # side by side, the columns' width is not known here: the browser scales the picture to fit
+                st.image(plots_toy.plane_image(snaps[k], show=show, size=picture_width(multi)), output_format="JPEG",
+                         width="stretch" if multi else picture_width(multi))
                 st.markdown(legend_html(show, txt), unsafe_allow_html=True)
             else:  # paused or not started: the interactive figure (hover for D(x), zoom)
                 st.plotly_chart(plots_toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
@@ -550,9 +553,10 @@ def curve_pictures(histories: dict, losses: dict, metrics: dict, txt: dict) -> N
         with col:
             st.caption(f"**{panel['title']}**")
             st.image(plots_toy.panel_image(panel, width=width // len(cov) - 16, height=150))
-    if len(metrics) > 1:
-        st.markdown(series_legend([{"series": [dict(s, color="#555555") for s in cov[0]["series"]]}]),
-                    unsafe_allow_html=True)
+    if len(metrics) > 1:  # which line is which run
+        runs = [dict(name=tr(f"run {k}", f"训练 {k}"), color="#555555", dash=plots_toy.RUN_DASH[i % len(plots_toy.RUN_DASH)])
+                for i, k in enumerate(metrics)]
+        st.markdown(series_legend([{"series": runs}]), unsafe_allow_html=True)
 
 
 def draw_curves(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str) -> None:

@@ -142,7 +142,26 @@ def grid_section(g: LoadedGenerator) -> None:
     show(make_grid(images, nrow=nrow), cap, f"samples-seed{seed}.png", P + "grid_png")
 
 
+def code_section(g: LoadedGenerator) -> None:
+    """InfoGAN: the categories the generator found without labels, one column per code."""
+    k = sampling.n_codes(g)
+    st.markdown(tr(f"This generator never saw a label. It was trained as an **InfoGAN**: its noise carries a code with "
+                   f"{k} values, and the discriminator had to tell from each image which code made it. The codes "
+                   "became categories on their own. Each **column** is one code; each **row** keeps the rest of the "
+                   "noise the same.",
+                   f"这个生成器从未见过标签。它按 **InfoGAN** 训练：噪声中带有一个有 {k} 种取值的类别码，判别器必须从每张"
+                   "图像看出是哪个码生成了它。这些码自己变成了类别。每一**列**是一个码；每一**行**其余噪声保持不变。"))
+    rows = st.slider(tr("Rows", "行数"), 1, 10, 4, key=P + "code_rows")
+    seed = seed_input(P + "code_seed")
+    images = sampling.code_grid(g, list(range(k)), rows, seed=seed)
+    show(make_grid(images, nrow=k), tr(f"Columns: codes 0–{k - 1} · seed {seed}", f"各列：码 0–{k - 1} · 种子 {seed}"),
+         f"codes-seed{seed}.png", P + "code_png")
+
+
 def class_section(g: LoadedGenerator) -> None:
+    if not g.conditional and sampling.n_codes(g):
+        code_section(g)
+        return
     if not g.conditional:
         st.info(tr("This generator is unconditional: it cannot be told which digit to draw. Pick a conditional one "
                    "(cgan) for this tab.", "这个生成器是无条件的，无法指定要画的数字。请选择条件生成器（cgan）。"))

@@ -65,6 +65,27 @@ def class_grid(loaded: LoadedGenerator, digits: list[int], rows: int, seed: int 
     return run_generator(loaded, z, y)
 
 
+def n_codes(loaded: LoadedGenerator) -> int:
+    """How many InfoGAN codes a generator's noise carries (0 for a plain generator)."""
+    return int(getattr(loaded.model, "n_codes", 0) or 0)
+
+
+def code_grid(loaded: LoadedGenerator, codes: list[int], rows: int, seed: int = 0) -> torch.Tensor:
+    """InfoGAN grid: one column per code, ``rows`` rows; row r keeps the same noise in every column, only the
+    code differs. Returns (rows * len(codes), C, H, W) in row-major order."""
+    k = n_codes(loaded)
+    if not k:
+        raise ValueError("this generator has no InfoGAN codes")
+    if not codes or min(codes) < 0 or max(codes) >= k:
+        raise ValueError(f"codes must be between 0 and {k - 1}")
+    z = noise(rows, loaded.latent_dim, seed).repeat_interleave(len(codes), dim=0)  # (rows*m, latent)
+    code_part = z[:, loaded.latent_dim - k:]
+    # make the chosen entry the largest one (the code is the argmax), keeping the rest of z as it was
+    chosen = torch.tensor(codes * rows)
+    code_part[torch.arange(len(z)), chosen] = code_part.abs().max(1).values + 1.0
+    return run_generator(loaded, z)
+
+
 def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """Spherical interpolation between vectors a and b (D,) at fractions t (T,) -> (T, D)."""
     an, bn = a / a.norm(), b / b.norm()

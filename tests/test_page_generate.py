@@ -109,6 +109,44 @@ def test_unconditional_generator_explains_the_digits_tab(bundled):
     assert any("unconditional" in i.value for i in at.info)
 
 
+def test_infogan_generator_shows_its_codes_in_columns(bundled, media):
+    torch.manual_seed(0)
+    info = build("dcgan", latent_dim=12, width=8, n_codes=4).eval()
+    with torch.no_grad():  # make the code decide the brightness: the one-hot enters project[0] last
+        info.project[0].weight[:, 8:] = torch.arange(4).float() * 0.5
+        info.project[0].weight[:, :8] = 0.0
+    hub.save_generator(info, bundled / "infogan-tiny")
+    at = page(gen_bundled="infogan-tiny")
+    at.slider(key="gen_code_rows").set_value(2).run()
+    assert not at.exception and not any("unconditional" in i.value for i in at.info)  # it has codes to show
+    assert any("never saw a label" in m.value for m in at.markdown)
+    img = next(i for i in at.image if i.captions[0].startswith("Columns: codes 0–3"))
+    grid = png(media, img.value[0]).astype(float)
+    assert grid.shape == (2 * 30 + 2, 4 * 30 + 2)
+    cells = np.array([[grid[2 + r * 30: 30 + r * 30, 2 + c * 30: 30 + c * 30].mean() for c in range(4)]
+                      for r in range(2)])
+    assert (np.diff(cells, axis=1) != 0).any(1).all()  # the columns differ: the code changes the image
+
+
+def test_code_grid_sets_the_argmax_and_keeps_the_noise():
+    from gan import sampling
+    from gan.hub import LoadedGenerator
+    g = build("dcgan", latent_dim=12, width=8, n_codes=4).eval()
+    seen = []
+    g.register_forward_pre_hook(lambda m, a: seen.append(a[0].clone()))
+    loaded = LoadedGenerator(model=g, family="dcgan", config={}, source="x", origin="local")
+    out = sampling.code_grid(loaded, [2, 0, 3], rows=2, seed=5)
+    z = seen[-1]
+    assert out.shape == (6, 1, 28, 28)
+    assert g.code(z).tolist() == [2, 0, 3, 2, 0, 3]
+    assert torch.equal(z[0, :8], z[2, :8]) and not torch.equal(z[0, :8], z[3, :8])  # same noise along a row
+    with pytest.raises(ValueError, match="between 0 and 3"):
+        sampling.code_grid(loaded, [4], rows=1)
+    with pytest.raises(ValueError, match="no InfoGAN codes"):
+        sampling.code_grid(LoadedGenerator(model=build("dcgan", latent_dim=8, width=8), family="dcgan", config={},
+                                           source="x", origin="local"), [0], rows=1)
+
+
 def test_latent_walk_animates(bundled, media):
     at = page(gen_bundled="dcgan-tiny")
     at.slider(key="gen_walk_frames").set_value(6).run()
