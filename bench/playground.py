@@ -145,7 +145,8 @@ def browser_rate(seconds: float, port: int = 8599, shot: str | None = None) -> s
     from playwright.sync_api import sync_playwright
     env = dict(os.environ, GAN_DATA_DIR=os.environ.get("GAN_DATA_DIR", str(ROOT.parent / "shared" / "data")))
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-                               "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                               "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+                               "--browser.gatherUsageStats", "false"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         with sync_playwright() as p:

@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--aux-weight", type=_finite_float, default=None,
                    help="conditional models: auxiliary class loss; InfoGAN: code loss")
     t.add_argument("--augment", default=None, help="DiffAugment policy for D, e.g. translation,cutout")
+    t.add_argument("--info-code-dim", type=_positive_int, default=None,
+                   help="InfoGAN: embed the code in N learned dimensions instead of a one-hot vector")
     t.add_argument("--info-codes", type=_positive_int, default=None,
                    help="dcgan: InfoGAN with a categorical code of N values, learned without labels")
     t.add_argument("--beta1", type=_finite_float, default=None)
@@ -131,7 +133,7 @@ def cmd_train(args) -> int:
         "latent_dim": args.latent_dim, "image_size": args.image_size, "seed": args.seed,
         "device": args.device, "sample_every": args.sample_every, "data_limit": args.data_limit,
         "aux_weight": args.aux_weight, "beta1": args.beta1, "info_codes": args.info_codes,
-        "augment": args.augment}.items() if v is not None}
+        "augment": args.augment, "info_code_dim": args.info_code_dim}.items() if v is not None}
     if world > 1 and "device" not in overrides:
         import torch
         overrides["device"] = f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu"

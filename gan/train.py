@@ -97,6 +97,7 @@ class TrainConfig:
     gp_weight: float = 10.0
     aux_weight: float = 1.0  # conditional models with an auxiliary classifier head; InfoGAN's code loss
     info_codes: int = 0  # dcgan: InfoGAN with a categorical code of this many values (0 = plain DCGAN)
+    info_code_dim: int = 0  # InfoGAN: G embeds the code in this many dimensions (0: a one-hot vector)
     augment: str = ""  # image models: DiffAugment policy for everything D sees, e.g. "translation,cutout"
     ema: float = 0.0  # decay of an exponential moving average of G's weights (0 = off)
     data_limit: int | None = None
@@ -136,6 +137,7 @@ class TrainConfig:
             (not self.augment or s.kind == "image", "augment is for image models"),
             (self.info_codes == 0 or (self.model == "dcgan" and 2 <= self.info_codes <= 50),
              "info_codes (InfoGAN) is for dcgan only, with 2 to 50 codes"),
+            (0 <= self.info_code_dim <= 256, "info_code_dim must be between 0 and 256"),
         ]
         for ok, msg in checks:
             if not ok:
@@ -255,8 +257,9 @@ class Trainer:
                      aux_classifier=c.aux_weight > 0)
         else:
             codes = {"n_codes": c.info_codes} if c.info_codes else {}  # plain DCGANs keep their old config
+            embed = {"code_dim": c.info_code_dim} if c.info_codes and c.info_code_dim else {}
             g = gcls(latent_dim=c.latent_dim or 100, channels=self.images.shape[1], image_size=c.image_size, width=c.width,
-                     **codes)
+                     **codes, **embed)
             d = dcls(channels=self.images.shape[1], image_size=c.image_size, width=c.width,
                      spectral_norm=c.loss in ("hinge", "wgan-gp"), **codes)
         return g.to(self.device).train(), d.to(self.device).train()

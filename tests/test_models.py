@@ -73,6 +73,15 @@ def test_infogan_code_is_the_argmax_of_the_last_entries_and_uniform(tmp_path):
     assert model_config(loaded.model)["n_codes"] == 5 and loaded.discriminator.q is not None
     with pytest.raises(ValueError, match="n_codes"):
         build("dcgan", latent_dim=8, n_codes=8)
+    # the code as a learned embedding (as cgan's labels): still only the argmax matters, and it round-trips
+    emb = build("dcgan", latent_dim=20, width=8, n_codes=5, code_dim=6).eval()
+    assert emb.code_embed.weight.shape == (5, 6) and emb.project[0].in_features == 15 + 6
+    with torch.no_grad():
+        assert torch.allclose(emb(z[:8]), emb(z2), atol=1e-6)
+        assert not torch.allclose(emb(z[:8]), emb(changed), atol=1e-3)
+    back = hub.load_folder(hub.save_generator(emb, tmp_path / "info_embed"))
+    with torch.no_grad():
+        assert torch.equal(back.model(z[:4]), emb(z[:4]))
 
 
 def test_cgan_shapes_and_aux_head():

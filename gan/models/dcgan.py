@@ -45,7 +45,7 @@ class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio",
     """z (B, latent_dim) -> image (B, channels, image_size, image_size) in [-1, 1]."""
 
     def __init__(self, latent_dim: int = 100, channels: int = 1, image_size: int = 28, width: int = 64,
-                 n_codes: int = 0):
+                 n_codes: int = 0, code_dim: int = 0):
         super().__init__()
         start, n_up = _layout(image_size)
         if not 0 <= n_codes < latent_dim:
@@ -53,7 +53,10 @@ class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio",
         self.latent_dim, self.channels, self.image_size, self.n_codes = latent_dim, channels, image_size, n_codes
         c = width * 2 ** (n_up - 1)
         self.start, self.c0 = start, c
-        self.project = nn.Sequential(nn.Linear(latent_dim, c * start * start, bias=False),
+        # the code enters as a one-hot vector, or with code_dim > 0 as a learned embedding (as cgan's labels do)
+        self.code_embed = nn.Embedding(n_codes, code_dim) if n_codes and code_dim else None
+        n_in = latent_dim - n_codes + (code_dim if self.code_embed is not None else n_codes)
+        self.project = nn.Sequential(nn.Linear(n_in, c * start * start, bias=False),
                                      nn.BatchNorm1d(c * start * start), nn.ReLU(inplace=True))
         self.net = upsampler(c, n_up, channels)
 
@@ -63,9 +66,10 @@ class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio",
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         z = z.flatten(1)  # (B, latent_dim)
-        if self.n_codes:  # the last n_codes entries -> one-hot of their argmax
-            onehot = nn.functional.one_hot(self.code(z), self.n_codes).to(z.dtype)  # (B, n_codes)
-            z = torch.cat([z[:, :self.latent_dim - self.n_codes], onehot], 1)
+        if self.n_codes:  # the last n_codes entries -> one-hot of their argmax (or its embedding)
+            code = self.code(z)
+            c = self.code_embed(code) if self.code_embed is not None else nn.functional.one_hot(code, self.n_codes).to(z.dtype)
+            z = torch.cat([z[:, :self.latent_dim - self.n_codes], c], 1)  # (B, noise + code)
         h = self.project(z).view(-1, self.c0, self.start, self.start)  # (B, C0, s, s)
         return self.net(h)
 
