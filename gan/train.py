@@ -309,7 +309,8 @@ class Trainer:
             y_fake = torch.randint(self.n_classes, (b,), generator=self.gen).to(self.device) if self.conditional else None
             z_fake = self._sample_z(b)
             fake = self._G(z_fake, y_fake, train=False)
-        # step: classify (and, for models with a class or code head, keep its logits before anything else runs D)
+        # step: classify
+        # (models with a class or code head: its logits are kept before anything else runs D)
         if self._separate_d:  # batch norm in D: real and fake batches normalised apart, as in G's step
             real_logits, real_aux = self._D(real, y), self._aux_logits()
             fake_logits, fake_aux = self._D(fake, y_fake), self._aux_logits()
