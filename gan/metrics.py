@@ -529,6 +529,11 @@ def _generator_card(name: str, cfg: dict, res: dict, command: str, wall: float, 
         f"- batch size {t['batch_size']}, {info.get('step', t['steps'])} steps, n_critic {t['n_critic']}, "
         f"EMA of G's weights {t['ema']}, seed {t['seed']}"
         + (f", auxiliary classifier weight {t['aux_weight']}" if conditional else ""),
+        *([f"- InfoGAN: a categorical code of {t['info_codes']} values in the noise"
+           + (f" (embedded in {t['info_code_dim']} dimensions)" if t.get("info_code_dim") else " (one-hot)")
+           + f", read back by a head on D with weight {t['aux_weight']}; no labels were used. `python -m gan "
+           "sample` draws the code at random with the rest of the noise"] if t.get("info_codes") else []),
+        *([f"- DiffAugment on everything D saw: {t['augment']}"] if t.get("augment") else []),
         f"- wall time: {wall / 60:.1f} min on 2 CPU cores ({conditions})", "",
         "## Metrics", "",
         f"Measured with `python -m gan eval {name} --n {res['n']} --seed {res['seed']}` (bundled classifier, "

@@ -272,11 +272,9 @@ def plane_image(snap: dict, *, show: dict[str, bool] | None = None, size: int = 
         for px, py in to_px(_limit(snap[name], max_points)).tolist():
             if math.isfinite(px) and math.isfinite(py):
                 draw.ellipse((px - r, py - r, px + r, py + r), fill=col)
-    img.paste(layer, (0, 0), layer)  # the points and lines at their opacity, over the surface
-    draw = ImageDraw.Draw(img)
     if on["arrows"] and len(snap.get("arrow_xy", ())):
         seg = arrow_segments(snap["arrow_xy"], snap["arrow_dir"])  # (A, 2, 2)
-        col = _rgb(COLORS["arrow"])
+        col = _rgb(COLORS["arrow"]) + (255,)
         head = 4.0 * k
         for (ax, ay), (bx, by) in zip(to_px(seg[:, 0]).tolist(), to_px(seg[:, 1]).tolist()):
             dx, dy = bx - ax, by - ay
@@ -287,6 +285,11 @@ def plane_image(snap: dict, *, show: dict[str, bool] | None = None, size: int = 
             ux, uy = dx / length, dy / length
             draw.polygon([(bx, by), (bx - head * ux + 0.6 * head * uy, by - head * uy - 0.6 * head * ux),
                           (bx - head * ux - 0.6 * head * uy, by - head * uy + 0.6 * head * ux)], fill=col)
+    # points, lines and arrows at their opacity over the surface, clipped to the plot area as in plotly
+    box = (x0, y0, x0 + side, y0 + side)
+    inside = layer.crop(box)
+    img.paste(inside, box[:2], inside)
+    draw = ImageDraw.Draw(img)
     draw.rectangle((x0, y0, x0 + side - 1, y0 + side - 1), outline=(150, 150, 150), width=k)
     if k > 1:
         img = img.reduce(k)

@@ -233,3 +233,19 @@ def test_nice_ticks_and_labels():
     assert P.nice_ticks(-0.13, 1.37, 4).tolist() == pytest.approx([0.0, 0.5, 1.0])
     assert P.nice_ticks(1.0, 1.0).tolist() == [1.0]
     assert [P.tick_label(v) for v in (1500, 25000, 0.25, 2e6, -3)] == ["1.5k", "25k", "0.25", "2M", "-3"]
+
+
+def test_plane_picture_clips_what_lies_outside_the_plot_area():
+    size = 400
+    far = _blank_snap(0.5)
+    far["fake"] = np.array([[3.4, 0.0], [-3.3, 1.0], [0.0, -3.5]])  # just outside the square [-3, 3]^2
+    far["arrow_xy"], far["arrow_dir"] = np.array([[2.9, 2.9]]), np.array([[1.0, 1.0]])  # the tip leaves it
+    pic = _picture(P.plane_image(far, size=size, fmt="png", show={"heatmap": False}))
+    _, H, x0, y0, side = P._plane_geometry(size, 1)
+    outside = np.ones(pic.shape[:2], bool)
+    outside[y0 - 1:y0 + side + 1, x0 - 1:x0 + side + 1] = False
+    # nothing purple or arrow-black out there: only the white margin, grey ticks and their labels
+    purple = (pic[..., 2] - pic[..., 1] > 40) & outside
+    assert not purple.any()
+    right_of_plot = pic[y0:y0 + 40, x0 + side + 2:x0 + side + 30]
+    assert (right_of_plot == 255).all()  # the arrow's tip is cut at the frame (no colour bar without D)
