@@ -33,6 +33,7 @@ CKPT_KEY = "train_last_checkpoint"
 RUNS_DIR = Path(tempfile.gettempdir()) / "gan-studio-runs"
 MODELS = ("cgan", "dcgan")
 AUGMENTS = {"translation": ("shift", "平移"), "cutout": ("cut-out", "挖空")}  # gan.augment.POLICIES
+INFO_CODE_DIM = 32  # InfoGAN codes enter G as a learned 32-d embedding (faster to take effect than a one-hot)
 BATCHES = (16, 32, 64, 128, 256)
 
 
@@ -133,7 +134,8 @@ def config_from_widgets() -> tuple[TrainConfig, str | None]:
                       log_every=max(1, min(10, steps // 30)), width=int(ss.get(P + "width", 32)),
                       seed=int(ss.get(P + "seed", 0)), n_samples=40 if model == "cgan" else 36,
                       augment=",".join(a for a in AUGMENTS if a in ss.get(P + "augment", [])),
-                      info_codes=int(ss.get(P + "info_codes", 0)) if model == "dcgan" else 0)
+                      info_codes=int(ss.get(P + "info_codes", 0)) if model == "dcgan" else 0,
+                      info_code_dim=INFO_CODE_DIM if model == "dcgan" and ss.get(P + "info_codes") else 0)
     return cfg, note
 
 

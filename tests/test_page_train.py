@@ -201,6 +201,7 @@ def test_infogan_and_augmentation_settings_reach_the_run():
     assert not at.exception, [e.value for e in at.exception]
     cfg = record(at).trainer.cfg
     assert cfg.model == "dcgan" and cfg.info_codes == 4 and cfg.augment == "translation,cutout"
+    assert cfg.info_code_dim == 32 and record(at).trainer.G.code_embed is not None
     assert record(at).trainer.D.q is not None  # the InfoGAN head
     wait(at, lambda a: not record(a).running)
     assert record(at).last.status == "done"
