@@ -565,7 +565,10 @@ def _generator_card(name: str, cfg: dict, res: dict, command: str, wall: float, 
         "## Limitations", "",
         "28x28 grayscale digits only, learned from 8,000 images: strokes are sometimes broken or blurry, and "
         "rarer writing styles are under-represented. The Frechet distance uses this project's small MNIST "
-        "classifier, so it is not comparable with Inception-based FID values in papers.", "",
+        "classifier, so it is not comparable with Inception-based FID values in papers."
+        + (" The InfoGAN codes are categories the model found by itself, not labels: most codes stand for one "
+           "digit, some for two look-alike digits (3 and 5, 4 and 9, 1 and 7), so a code cannot be used to ask "
+           "for a digit; use cgan-mnist for that." if t.get("info_codes") else ""), "",
         "## License", "", "MIT (the weights). MNIST is by Yann LeCun, Corinna Cortes and Christopher Burges.", "",
     ]
     return "\n".join(lines)
