@@ -112,7 +112,7 @@ def main() -> int:
         if line.startswith("| training job (one thread) while"):
             cells = [c.strip() for c in line.strip("|").split("|")]
             ups = re.search(r"([\d.]+) figure updates/s", cells[1])
-            rows.append(("5. playground: train while redrawing", cells[1],
+            rows.append(("5. playground: train while drawing the live pictures (server side)", cells[1],
                          aim(ups is not None and float(ups.group(1)) >= 5, "≥ 5 figure updates/s")))
         elif line.startswith("| build + serialise figures, one run, plotly validation off"):
             cells = [c.strip() for c in line.strip("|").split("|")]

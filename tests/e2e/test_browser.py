@@ -141,13 +141,16 @@ def test_playground_plays_and_pauses(page, server):
         assert time.monotonic() < deadline, f"the live plane did not change ({len(seen)} pictures)"
         seen.add(plane.get_attribute("src"))
         time.sleep(0.1)
-    assert plane.evaluate("img => img.complete && img.naturalWidth") >= 300  # a real picture, loaded
+    # a real picture that loads (its src changes several times a second, so catch a moment it is complete)
+    page.wait_for_function("() => { const i = document.querySelector('[data-testid=stMain] [data-testid=stImage] img');"
+                           " return i && i.complete && i.naturalWidth >= 300; }", timeout=15_000)
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for()
     page.locator("p", has_text=re.compile(r"Run · step [\d,]+ · paused")).first.wait_for()
+    time.sleep(1.5)  # the paused view's next poll draws the last snapshot that was still queued
     paused_at = number_from(status.first.inner_text(), r"step ([\d,]+)")
     assert paused_at > first
-    time.sleep(1.5)
+    time.sleep(2.5)
     assert number_from(status.first.inner_text(), r"step ([\d,]+)") == paused_at  # really paused
     main.get_by_test_id("stPlotlyChart").first.wait_for()  # paused: the interactive charts are back
     assert main.get_by_test_id("stPlotlyChart").count() == 3
