@@ -180,9 +180,15 @@ def test_train_curve_grows_then_stop_download_and_generate_digits(page, server, 
     progress = page.get_by_test_id("stProgress")
     progress.filter(has_text=re.compile(r"step [1-9]")).first.wait_for(timeout=90_000)
     page.get_by_test_id("stPlotlyChart").first.locator(".js-plotly-plot").wait_for(timeout=90_000)
-    n0 = n = curve_points(page)
+    # (a redraw can show an empty figure for a moment: a read of 0 points is not a shrinking curve)
     deadline = time.monotonic() + 60
-    while n <= n0:  # (read once a round: a redraw in between can show an empty figure for a moment)
+    n0 = curve_points(page)
+    while n0 < 1:
+        assert time.monotonic() < deadline, "the loss curve never showed a point"
+        time.sleep(0.2)
+        n0 = curve_points(page)
+    n = n0
+    while n <= n0:
         assert time.monotonic() < deadline, "the loss curve did not grow while training"
         time.sleep(0.5)
         n = curve_points(page)
