@@ -481,7 +481,7 @@ def legend_html(show: dict[str, bool], txt: dict[str, str]) -> str:
                      f'{txt["heatmap"]} {tr("(bar on the right)", "（右侧色条）")}')
     for name, mark in (("real", "●"), ("fake", "●"), ("arrows", "→"), ("manifold", "#")):
         if show.get(name):
-            color = plots_toy.COLORS["manifold" if name == "manifold" else "arrow" if name == "arrows" else name]
+            color = plots_toy.COLORS[{"arrows": "arrow"}.get(name, name)]
             items.append(f'<span style="color:{color};font-weight:bold">{mark}</span> {txt[name]}')
     return '<div style="font-size:0.85em;margin-top:-0.6em">' + " &nbsp; ".join(items) + "</div>"
 
@@ -566,10 +566,11 @@ def draw_curves(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: st
     """
     recs, _, metrics, histories = gather(cfgs, points, sig, pump=False)
     txt = text()
+    losses = {k: c.loss for k, c in cfgs.items()}
     if any(is_training(r) for r in recs.values()):
-        curve_pictures(histories, {k: c.loss for k, c in cfgs.items()}, metrics, txt)
+        curve_pictures(histories, losses, metrics, txt)
         return
-    st.plotly_chart(plots_toy.curves_figure(histories, {k: c.loss for k, c in cfgs.items()}, text=txt,
+    st.plotly_chart(plots_toy.curves_figure(histories, losses, text=txt,
                                                  validate=False),
                     key=P + "curves", config={"displayModeBar": False})
     st.plotly_chart(plots_toy.coverage_figure(metrics, text=txt, validate=False), key=P + "coverage",

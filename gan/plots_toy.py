@@ -15,12 +15,12 @@ the tests check the traces without a browser.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
-import torch
 from PIL import Image, ImageDraw, ImageFont
 
 from .data import toy_modes
@@ -319,6 +319,7 @@ def curves_panels(histories: dict[str, list[dict]], losses: dict[str, str], *, t
     """
     t = _text(text)
     panels = [dict(title=t["loss"], y_range=None, series=[]), dict(title=t["d_out"], y_range=(0.0, 1.0), series=[])]
+    order = itertools.count()  # plotly's trace order: run by run, then the equilibrium lines
     multi = len(histories) > 1
     last_step = 1
     for i, (label, rows) in enumerate(histories.items()):
@@ -332,7 +333,7 @@ def curves_panels(histories: dict[str, list[dict]], losses: dict[str, str], *, t
             vals = np.array([r.get(key, np.nan) for r in rows], dtype=np.float32)  # float32: half the bytes to send
             panels[panel]["series"].append(dict(name=f"{t[key]} ({label})" if multi else t[key], x=steps, y=vals,
                                                 color=COLORS[key], dash=dash, width=1.6, group=label, eq=False,
-                                                order=sum(len(p["series"]) for p in panels)))
+                                                order=next(order)))
     seen: set[tuple[str, float]] = set()
     for label, loss in losses.items():
         eq = equilibrium(loss)
@@ -344,7 +345,7 @@ def curves_panels(histories: dict[str, list[dict]], losses: dict[str, str], *, t
             color = COLORS["loss_d" if key == "loss_d" else "loss_g" if key == "loss_g" else "eq"]
             panels[panel]["series"].append(dict(name=f"{name} = {value:.3g}", x=[0, last_step],
                                                 y=[value, value], color=color, dash="dot", width=1,
-                                                group=None, eq=True, order=sum(len(p["series"]) for p in panels)))
+                                                group=None, eq=True, order=next(order)))
     return panels
 
 
