@@ -13,7 +13,7 @@ import pandas  # noqa: F401  (fully imported before any page: plotly's lazy impo
 import streamlit as st
 import torch
 
-from gan.train import serving_threads
+from gan.device import serving_threads
 
 from ui.i18n import lang, tr
 from ui.sidebar import page_menu, presenting, render_sidebar

@@ -21,7 +21,8 @@ import torch
 from gan import health, hub, plots_train, replay, timelapse
 from gan.data import CLASS_NAMES, DATASETS, DatasetMissing, available_datasets, data_root, load_images
 from gan.losses import LOSSES
-from gan.train import JobLimitError, TrainConfig, Trainer, device_label, limits, pick_device
+from gan.device import device_label, pick_device
+from gan.train import JobLimitError, TrainConfig, Trainer, limits
 from ui import jobs
 from ui.errors import guard
 from ui.i18n import md, tr

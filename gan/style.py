@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw
 from torch import nn
 
+from .device import pick_device
 from .images import ImageError, decode_image, encode_png, pil_to_tensor, resize_to, tensor_to_pil
 
 # ============================================================================ preset images
@@ -363,14 +364,6 @@ class StyleEvent:
     @property
     def progress(self) -> float:
         return self.step / max(self.total, 1)
-
-
-def pick_device(name: str = "auto") -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("CUDA was asked for but no GPU is available")
-    return torch.device(name)
 
 
 def _blur_lum(x: torch.Tensor) -> torch.Tensor:

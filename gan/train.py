@@ -24,49 +24,13 @@ from torch import nn
 
 from . import losses as L
 from .augment import diff_augment, parse_policy
+from .device import pick_device
 from .data import TOY_DATASETS, load_images, sample_toy
 from .models import discriminator_class, generator_class, spec
 
 log = logging.getLogger(__name__)
 
 STATE_FILE = "training_state.pt"
-
-
-def pick_device(name: str = "auto") -> torch.device:
-    """"auto" -> cuda, then mps, then cpu; otherwise the named device."""
-    if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError("CUDA was asked for but no GPU is available")
-    try:
-        return torch.device(name)
-    except RuntimeError:
-        raise ValueError(f"unknown device {name!r}; use auto, cpu, cuda, cuda:N or mps") from None
-
-
-def serving_threads() -> int:
-    """Intra-op threads for a server process: GAN_TORCH_THREADS, else all cores but one.
-
-    The server's own threads (Streamlit, background jobs) need a core: on a busy 2-core machine,
-    two OpenMP threads made a toy step 40x slower (375 ms against 9 ms) than one did.
-    """
-    try:
-        return max(1, int(os.environ["GAN_TORCH_THREADS"]))
-    except (KeyError, ValueError):
-        return max(1, (os.cpu_count() or 2) - 1)
-
-
-def device_label(device: torch.device | None = None) -> str:
-    device = device or pick_device()
-    if device.type == "cuda":
-        return f"GPU: {torch.cuda.get_device_name(device)}"
-    if device.type == "mps":
-        return "GPU: Apple MPS"
-    return f"CPU ({torch.get_num_threads()} threads)"
 
 
 @dataclass

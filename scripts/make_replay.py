@@ -16,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gan import replay  # noqa: E402
-from gan.train import TrainConfig, Trainer, device_label  # noqa: E402
+from gan.device import device_label  # noqa: E402
+from gan.train import TrainConfig, Trainer  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pagetest import run_page
-from ui.sidebar import PAGES, PRESENTATION_CSS, describe_device, page_menu, pick_device
+from gan.device import device_name, pick_device
+from ui.sidebar import PAGES, PRESENTATION_CSS, page_menu
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -29,7 +30,7 @@ def test_app_runs_with_sidebar_controls():
     assert at.sidebar.radio(key="app_lang").options == ["English", "中文"]
     assert at.sidebar.toggle(key="app_present").value is False
     captions = " ".join(c.value for c in at.sidebar.caption)
-    assert describe_device(pick_device()) in captions
+    assert device_name(pick_device()) in captions
     # The default page is Home, in English.
     assert at.title[0].value == "GAN Studio" and at.subheader[0].value == "Where to go"
     assert not at.error

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 import torch
 
-from gan import train
+from gan.device import device_name, pick_device
 from ui.i18n import LANG_KEY, LANGS, tr
 
 PRESENT_KEY = "app_present"
@@ -89,23 +89,9 @@ def presenting() -> bool:
     return bool(st.session_state.get(PRESENT_KEY, False))
 
 
-def pick_device() -> torch.device:
-    """The device the app computes on: CUDA, then Apple MPS, then the CPU."""
-    return train.pick_device("auto")
-
-
-def describe_device(device: torch.device) -> str:
-    """A short human-readable name for ``device``: "CPU", the GPU's name, or "Apple GPU (MPS)"."""
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    if device.type == "mps":
-        return "Apple GPU (MPS)"
-    return "CPU"
-
-
 @st.cache_resource(show_spinner=False)
 def _device_name() -> str:
-    return describe_device(pick_device())
+    return device_name(pick_device())
 
 
 def render_sidebar() -> None:
