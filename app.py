@@ -16,6 +16,7 @@ import torch
 from gan.device import serving_threads
 
 from ui.i18n import lang, tr
+from ui.jobs import remember_owner
 from ui.sidebar import page_menu, presenting, render_sidebar
 
 ROOT = Path(__file__).resolve().parent
@@ -51,4 +52,5 @@ st.set_page_config(page_title="GAN Studio", page_icon=":material/blur_on:",
 # language selector was lost). The menu still sits at the top of the sidebar.
 nav = st.navigation(navigation_pages())
 render_sidebar()
+remember_owner()  # the visitor's owner token into the browser, so their runs are found after a reload
 nav.run()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
 from dataclasses import asdict, replace
 
@@ -17,16 +16,17 @@ import pandas as pd
 import streamlit as st
 
 from gan import plots_toy
-from gan.data import normalise_points, parse_points_csv, validate_points
+from gan.data import heart_points, normalise_points, parse_points_csv, validate_points
 from gan.losses import LOSSES
-from gan.train import JobLimitError, TrainConfig, Trainer, active_jobs, limits
+from gan.jobs import REGISTRY, limits
+from gan.train import TrainConfig, Trainer
 from ui import jobs
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
 
 P = "playground_"  # session-state prefix for this page
-RUN_KEYS = {"A": "playground_run_a", "B": "playground_run_b"}
+RUN_KEYS = {"A": "playground:A", "B": "playground:B"}  # job tags of the two runs
 STEP_CAP = 50_000  # a playground run stops by itself after this many steps
 IDLE_STOP_S = 60.0  # a run nobody has polled for this long stops itself (frees the job slot)
 POLL_RUNNING_S = 0.15  # redraw about 6 times a second while training (the issue asks for at least 5)
@@ -70,33 +70,6 @@ SHOW_LAYERS = {"heatmap": ("D's surface", "D 的判别面"), "real": ("real", "�
                "arrows": ("G's gradient", "G 的梯度"), "manifold": ("G's manifold", "G 的流形")}
 
 
-class IdleStop(threading.Event):
-    """The trainer's stop flag; it also reads as set once nobody has polled the run for a while.
-
-    The trainer checks ``is_set()`` every step and the paused job checks it every 50 ms, so an
-    abandoned run (closed tab) ends by itself and gives its slot back.
-    """
-
-    def __init__(self, idle_s: float = IDLE_STOP_S):
-        super().__init__()
-        self.idle_s = idle_s
-        self.seen = time.monotonic()
-
-    def touch(self) -> None:
-        self.seen = time.monotonic()
-
-    def is_set(self) -> bool:
-        return super().is_set() or time.monotonic() - self.seen > self.idle_s
-
-
-def heart(n: int = 24) -> np.ndarray:
-    """The starting shape of "your own points"."""
-    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    x = 16 * np.sin(t) ** 3
-    y = 13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t)
-    return (np.stack([x, y], 1) / 8.5).astype(np.float32)
-
-
 def labels(table: dict) -> dict[str, str]:
     """Option -> label in the current language, fixed when the widget is drawn.
 
@@ -125,8 +98,8 @@ def seed_from_saved_run() -> None:
     if st.session_state.get(P + "seeded"):
         return
     st.session_state[P + "seeded"] = True
-    rec = jobs.current(RUN_KEYS["A"])
-    saved = getattr(rec, "playground", None) if rec is not None else None
+    rec = jobs.mine(RUN_KEYS["A"])
+    saved = rec.extra.get("playground") if rec is not None else None
     if saved:
         for k, v in saved["widgets"].items():
             st.session_state.setdefault(k, v)
@@ -142,7 +115,7 @@ def init_state() -> None:
         st.session_state.setdefault(k, v)
     for k, v in DEFAULTS.items():
         st.session_state.setdefault(P + k, v)
-    st.session_state.setdefault(P + "points", heart())
+    st.session_state.setdefault(P + "points", heart_points())
     st.session_state.setdefault(P + "points_ver", 0)
     st.session_state.setdefault(P + "speed", "max")
     for name in SHOW_LAYERS:
@@ -311,13 +284,14 @@ def signature(cfgs: dict[str, TrainConfig], points: np.ndarray | None) -> str:
     return json.dumps([{k: asdict(c) for k, c in cfgs.items()}, h], sort_keys=True, default=str)
 
 
-def records(labels) -> dict[str, jobs.RunRecord | None]:
-    return {label: jobs.current(RUN_KEYS[label]) for label in labels}
+def records(labels) -> dict[str, jobs.Job | None]:
+    return {label: jobs.mine(RUN_KEYS[label]) for label in labels}
 
 
 def forget_all() -> None:
-    for key in RUN_KEYS.values():
-        jobs.forget(key)
+    for job in records(RUN_KEYS).values():
+        if job is not None:
+            REGISTRY.forget(job, jobs.owner())
     st.session_state.pop(P + "fresh", None)
 
 
@@ -325,7 +299,7 @@ def fresh_view(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str
     """Trainers at step 0 (not yet running) and their first snapshots, rebuilt when the settings change."""
     fresh = st.session_state.get(P + "fresh")
     if fresh is None or fresh["sig"] != sig:
-        trainers = {k: Trainer(c, toy_points=points, stop_event=IdleStop()) for k, c in cfgs.items()}
+        trainers = {k: Trainer(c, toy_points=points) for k, c in cfgs.items()}
         snaps = {k: t.toy_snapshot() for k, t in trainers.items()}
         metrics = {k: [plots_toy.snapshot_metrics(s, cfgs[k].dataset)] for k, s in snaps.items()}
         fresh = {"sig": sig, "trainers": trainers, "snaps": snaps, "metrics": metrics}
@@ -333,39 +307,34 @@ def fresh_view(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str
     return fresh
 
 
-def ensure_runs(cfgs, points, sig, *, paused: bool) -> dict[str, jobs.RunRecord] | None:
-    """Each run as a live background job: started from the fresh trainer, or continued after it stopped."""
+def ensure_runs(cfgs, points, sig, *, paused: bool) -> dict[str, jobs.Job] | None:
+    """Each run as a live background job (a thread: bench/jobs.py), started fresh or continued after it stopped."""
     recs = records(cfgs)
     needed = [k for k, r in recs.items() if r is None or not r.running]
     for k in needed:
         r = recs[k]
-        if r is not None and r.trainer.step >= r.trainer.total_steps:
-            st.warning(tr(f"Run {k} reached the {r.trainer.total_steps:,}-step limit of a playground run. "
+        if r is not None and r.step >= r.total_steps:
+            st.warning(tr(f"Run {k} reached the {r.total_steps:,}-step limit of a playground run. "
                           "Press Reset to start again.",
-                          f"训练 {k} 已达到游乐场单次训练 {r.trainer.total_steps:,} 步的上限。请按“重置”重新开始。"))
+                          f"训练 {k} 已达到游乐场单次训练 {r.total_steps:,} 步的上限。请按“重置”重新开始。"))
             return None
     cap = limits()["max_jobs"]
-    if needed and active_jobs() + len(needed) > cap:
+    if needed and REGISTRY.active() + len(needed) > cap:
         st.warning(job_limit_message())
         return None
-    fresh = fresh_view(cfgs, points, sig) if any(recs[k] is None for k in needed) else None
+    fresh = fresh_view(cfgs, points, sig) if any(recs[k] is None or recs[k].engine is None for k in needed) else None
     for k in needed:
-        old = recs[k]
-        trainer = old.trainer if old is not None else fresh["trainers"][k]
-        trainer.stop_event.clear()
-        trainer.stop_event.touch()
-        try:
-            rec = jobs.start(RUN_KEYS[k], trainer, paused=paused, delay=delay())
-        except JobLimitError:
-            st.warning(job_limit_message())
+        old = recs[k] if recs[k] is not None and recs[k].engine is not None else None
+        trainer = old.engine.trainer if old is not None else fresh["trainers"][k]
+        spec = jobs.JobSpec("train", asdict(trainer.cfg), tag=RUN_KEYS[k], payload={"trainer": trainer},
+                            paused=paused, delay=delay(), idle_stop_s=IDLE_STOP_S)
+        rec = jobs.start(spec, backend="thread", replace=old)
+        if rec is None:
             return None
-        if old is not None:  # continue: keep what was drawn so far
-            rec.history, rec.toy, rec.last = old.history, old.toy, old.last
-            rec.playground = old.playground
-        else:
+        if old is None:
             rec.toy = fresh["snaps"][k]
-            rec.playground = {"sig": sig, "metrics": list(fresh["metrics"][k]), "widgets": widget_values(),
-                              "points": None if points is None else points.tolist()}
+            rec.extra["playground"] = {"sig": sig, "metrics": list(fresh["metrics"][k]), "widgets": widget_values(),
+                                       "points": None if points is None else points.tolist()}
         recs[k] = rec
     st.session_state.pop(P + "fresh", None)
     return recs
@@ -381,24 +350,24 @@ def delay() -> float:
     return 1.0 / speed if speed > 0 else 0.0
 
 
-def step_runs(recs: dict[str, jobs.RunRecord], kind: str) -> None:
+def step_runs(recs: dict[str, jobs.Job], kind: str) -> None:
     """One manual step on every run; waits (briefly) for the results so this rerun draws them."""
     before = {}
     for k, rec in recs.items():
-        rec.job.pause()
-        before[k] = rec.job.last
-        rec.job.request_step(kind)
+        jobs.control(rec, "pause")
+        before[k] = rec.last
+        jobs.control(rec, "step", kind)
     end = time.monotonic() + STEP_WAIT_S
     while time.monotonic() < end:
-        if all(r.job.last is not before[k] and r.job.last.kind == kind for k, r in recs.items()):
+        if all(r.last is not before[k] and r.last.kind == kind for k, r in recs.items()):
             break
         time.sleep(0.01)
 
 
 # --- drawing ----------------------------------------------------------------------------------------
 
-def update_metrics(rec: jobs.RunRecord, dataset: str) -> None:
-    extra = getattr(rec, "playground", None)
+def update_metrics(rec: jobs.Job, dataset: str) -> None:
+    extra = rec.extra.get("playground")
     if extra is None or rec.toy is None:
         return
     metrics = extra["metrics"]
@@ -409,23 +378,23 @@ def update_metrics(rec: jobs.RunRecord, dataset: str) -> None:
             del metrics[: len(metrics) - 5000]
 
 
-def status_line(label: str, rec: jobs.RunRecord | None, step: int) -> str:
+def status_line(label: str, rec: jobs.Job | None, step: int) -> str:
     if rec is None:
         state = tr("ready", "就绪")
     elif rec.running:
-        state = tr("paused", "已暂停") if rec.job.paused else tr("training", "训练中")
+        state = tr("paused", "已暂停") if rec.paused else tr("training", "训练中")
     else:
         status = rec.last.status if rec.last is not None else "stopped"
         state = {"done": tr("finished", "已完成"), "failed": tr("failed", "失败")}.get(status, tr("stopped", "已停止"))
     rate = ""
-    if rec is not None and rec.running and not rec.job.paused and rec.history:
+    if rec is not None and rec.running and not rec.paused and rec.history:
         row = rec.history[-1]
-        batch = rec.trainer.cfg.batch_size
+        batch = rec.spec.config["batch_size"]
         rate = " · " + tr(f"{row['images_per_sec'] / batch:,.0f} steps/s", f"每秒 {row['images_per_sec'] / batch:,.0f} 步")
     return f"**{label}** · {tr('step', '第')} {step:,}{tr('', ' 步')} · {state}{rate}"
 
 
-def metric_row(label: str, cfg: TrainConfig, rec: jobs.RunRecord | None, metrics: list[dict], multi: bool) -> None:
+def metric_row(label: str, cfg: TrainConfig, rec: jobs.Job | None, metrics: list[dict], multi: bool) -> None:
     sfx = f" ({label})" if multi else ""
     last = rec.history[-1] if rec is not None and rec.history else None
     m = metrics[-1] if metrics else {}
@@ -450,18 +419,17 @@ def gather(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str, *,
         rec = recs[k]
         if rec is not None:
             if pump:
-                rec.pump()
-                rec.trainer.stop_event.touch()
+                rec.touch()
                 update_metrics(rec, cfgs[k].dataset)
             snaps[k], histories[k] = rec.toy, rec.history
-            metrics[k] = getattr(rec, "playground", {}).get("metrics", [])
+            metrics[k] = rec.extra.get("playground", {}).get("metrics", [])
         else:
             snaps[k], histories[k], metrics[k] = fresh["snaps"][k], [], fresh["metrics"][k]
     return recs, snaps, metrics, histories
 
 
-def is_training(rec: jobs.RunRecord | None) -> bool:
-    return rec is not None and rec.running and not rec.job.paused
+def is_training(rec: jobs.Job | None) -> bool:
+    return rec is not None and rec.running and not rec.paused
 
 
 def picture_width(multi: bool) -> int:
@@ -498,7 +466,7 @@ def draw_plane(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str
         rec = recs[k]
         if rec is not None and rec.last is not None and rec.last.status == "failed":
             st.warning(tr(f"Run {k}: ", f"训练 {k}：") + rec.last.message)
-        if rec is not None and rec.job.error:
+        if rec is not None and rec.error:
             st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
     multi = len(labels) > 1
     txt = text()
@@ -584,30 +552,21 @@ def live_views(cfgs, points, sig) -> None:
     Chromium, re-rendering the interactive plotly charts every 0.2 s got about 1 visible update/s on
     the screen, pictures 5. Paused or stopped, the same views are interactive charts again.
     """
-    recs = records(cfgs)
-    alive = [r for r in recs.values() if r is not None and r.running]
-    training = any(not r.job.paused for r in alive)
-    every = POLL_RUNNING_S if training else POLL_PAUSED_S if alive else None
-    slow = CURVES_RUNNING_S if training else POLL_PAUSED_S if alive else None
-    flag = P + "was_alive"
+    def every(fast: float):
+        def interval(found: list[jobs.Job]) -> float | None:
+            alive = [r for r in found if r.running]
+            return (fast if any(not r.paused for r in alive) else POLL_PAUSED_S) if alive else None
+        return interval
 
-    @st.fragment(run_every=every)
-    def plane_fragment() -> None:
+    def plane() -> None:
         with guard("playground views"):
             draw_plane(cfgs, points, sig)
-        now_alive = any(r is not None and r.running for r in records(cfgs).values())
-        if st.session_state.get(flag) and not now_alive:
-            st.session_state[flag] = False
-            st.rerun()  # a run ended on its own: redraw the buttons too
-        st.session_state[flag] = now_alive
 
-    @st.fragment(run_every=slow)
-    def curves_fragment() -> None:
+    def curves() -> None:
         with guard("playground curves"):
             draw_curves(cfgs, points, sig)
 
-    plane_fragment()
-    curves_fragment()
+    jobs.live(lambda: list(records(cfgs).values()), [(plane, every(POLL_RUNNING_S)), (curves, every(CURVES_RUNNING_S))])
 
 
 # --- page -------------------------------------------------------------------------------------------
@@ -632,13 +591,13 @@ with guard("playground"):
         sig = signature(cfgs, points)
         recs = records(RUN_KEYS)
         stale = [k for k, r in recs.items() if r is not None
-                 and (k not in cfgs or getattr(r, "playground", {}).get("sig") != sig)]
+                 and (k not in cfgs or r.extra.get("playground", {}).get("sig") != sig)]
         if stale:  # the settings changed: start over from step 0
             forget_all()
             st.toast(tr("Settings changed: the playground was reset.", "设置已更改：游乐场已重置。"))
         recs = records(cfgs)
         alive = [r for r in recs.values() if r is not None and r.running]
-        training = any(not r.job.paused for r in alive)
+        training = any(not r.paused for r in alive)
 
         c = st.columns([1.2, 1, 1, 1, 1, 2.2], vertical_alignment="bottom")
         play = c[0].button(tr("Pause", "暂停") if training else tr("Play", "开始"), key=P + "play", type="primary",
@@ -654,7 +613,7 @@ with guard("playground"):
         c[5].select_slider(tr("Speed (steps/s)", "速度（步/秒）"), list(SPEEDS), key=P + "speed",
                            format_func={**{s: s for s in SPEEDS}, "max": tr("max", "最快")}.__getitem__)
         for r in alive:
-            r.job.set_delay(delay())
+            jobs.control(r, "delay", delay())
 
         changed = False
         if reset:
@@ -662,12 +621,12 @@ with guard("playground"):
             changed = True
         elif play and training:
             for r in alive:
-                r.job.pause()
+                jobs.control(r, "pause")
             changed = True
         elif play:
             started = ensure_runs(cfgs, points, sig, paused=False)
             for r in (started or {}).values():
-                r.job.resume()
+                jobs.control(r, "resume")
             changed = started is not None
         elif step_d or step_g or step_both:
             started = ensure_runs(cfgs, points, sig, paused=True)

@@ -1,36 +1,36 @@
-"""Train: an image GAN trained in a background job while the page polls it; or a recorded run replayed.
+"""Train: an image GAN trained in a background job (a worker process) while the page polls it; or a
+recorded run replayed.
 
-Session state (prefix ``train_``):
-- ``train_run``: this session's run id in the process-wide registry of ``ui.jobs`` (also in the URL,
-  so a reload or a page switch finds the run again).
-- ``train_last_checkpoint``: the folder (str) holding the generator of this session's latest run,
-  saved when the run stops or finishes; the Generate page offers it as "this session's run".
+The run belongs to the visitor (``ui.jobs``: an owner token kept in the browser), so a reload or a visit
+to another page finds it again; ``?run=<id>`` lets others watch it. The worker writes checkpoints into
+the run's folder (every minute and at the end); the Generate page offers the latest as "your run".
+Widget state uses the prefix ``train_``.
 """
 from __future__ import annotations
 
-import math
 import os
+import secrets
 import tempfile
-from dataclasses import replace
+from dataclasses import asdict
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
-import torch
 
-from gan import health, hub, plots_train, replay, timelapse
+from gan import health, hub, plots_train, replay, sampling, timelapse
 from gan.data import CLASS_NAMES, DATASETS, DatasetMissing, available_datasets, data_root, load_images
-from gan.losses import LOSSES
 from gan.device import device_label, pick_device
-from gan.train import JobLimitError, TrainConfig, Trainer, limits
+from gan.jobs import limits
+from gan.losses import LOSSES
+from gan.train import TrainConfig
 from ui import jobs
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
+from ui.train_view import curve_text, finding_text, loss_label, model_label, render_live
 
 P = "train_"
-RUN_KEY = "train_run"
-CKPT_KEY = "train_last_checkpoint"
+TAG = "train"
+BACKEND = "process"  # image training runs in a worker process (bench/jobs.py: the server stays responsive)
 RUNS_DIR = Path(tempfile.gettempdir()) / "gan-studio-runs"
 MODELS = ("cgan", "dcgan")
 AUGMENTS = {"translation": ("shift", "平移"), "cutout": ("cut-out", "挖空")}  # gan.augment.POLICIES
@@ -38,71 +38,12 @@ INFO_CODE_DIM = 32  # InfoGAN codes enter G as a learned 32-d embedding (faster 
 BATCHES = (16, 32, 64, 128, 256)
 
 
-# --- text -------------------------------------------------------------------------------------------
-
-def model_label(name: str) -> str:
-    return {"cgan": tr("Conditional DCGAN (pick the digit)", "条件 DCGAN（可指定数字）"),
-            "dcgan": tr("DCGAN (unconditional)", "DCGAN（无条件）")}[name]
-
-
-def loss_label(name: str) -> str:
-    return {"ns": tr("non-saturating (default)", "非饱和（默认）"), "minimax": tr("minimax (saturating)", "极小极大（饱和）"),
-            "lsgan": tr("least squares (LSGAN)", "最小二乘（LSGAN）"), "hinge": tr("hinge", "合页损失"),
-            "wgan-gp": tr("Wasserstein + gradient penalty", "Wasserstein + 梯度惩罚")}[name]
-
-
-def curve_text() -> dict[str, str]:
-    return {"title_loss": tr("Losses", "损失"), "title_d": tr("Discriminator outputs", "判别器输出"),
-            "x": tr("step", "步数"), "d_real": tr("D(x) on real", "真实样本 D(x)"),
-            "d_fake": tr("D(G(z)) on fake", "生成样本 D(G(z))"),
-            "eq_loss": tr("2 ln 2 ≈ 1.386 (equilibrium)", "2 ln 2 ≈ 1.386（平衡）"),
-            "eq_d": tr("1/2 (equilibrium)", "1/2（平衡）")}
-
-
-def finding_text(f: health.Finding) -> str:
-    v = f.values
-    if f.code == "nan":
-        return tr(f"The losses became NaN or infinite (around step {v['first_bad_step']}). Training stopped and "
-                  "the last good weights were kept. Lower the learning rates and start again.",
-                  f"损失变成了 NaN 或无穷大（约第 {v['first_bad_step']} 步）。训练已停止，并保留了最后一份正常的权重。"
-                  "请调低学习率后重新开始。")
-    if f.code == "d_collapse":
-        return tr(f"The discriminator is winning outright: L_D ≈ {v['loss_d']:.3f}, D(x) ≈ {v['d_real']:.2f}, "
-                  f"D(G(z)) ≈ {v['d_fake']:.2f}. The generator gets little useful signal. Try a lower D learning "
-                  "rate, fewer D steps per G step, or the non-saturating loss.",
-                  f"判别器完全占了上风：L_D ≈ {v['loss_d']:.3f}，D(x) ≈ {v['d_real']:.2f}，D(G(z)) ≈ {v['d_fake']:.2f}。"
-                  "生成器几乎得不到有用的信号。可以调低 D 的学习率、减少每步 G 对应的 D 步数，或改用非饱和损失。")
-    if f.code == "g_explode":
-        return tr(f"The generator's loss has exploded (L_G ≈ {v['loss_g']:.1f}, it started near "
-                  f"{v['early_loss_g']:.1f}): D rejects every fake. Lower the D learning rate or restart.",
-                  f"生成器损失爆炸了（L_G ≈ {v['loss_g']:.1f}，开始时约 {v['early_loss_g']:.1f}）：D 拒绝了所有假样本。"
-                  "请调低 D 的学习率或重新开始。")
-    if f.code == "mode_collapse":
-        missing = ", ".join(str(m) for m in v["missing"]) or "-"
-        return tr(f"Possible mode collapse: {v['top_share']:.0%} of the samples look like class {v['top_class']}; "
-                  f"classes almost never produced: {missing}.",
-                  f"可能出现了模式崩溃：{v['top_share']:.0%} 的样本像类别 {v['top_class']}；几乎从未生成的类别：{missing}。")
-    return f.code
-
-
-def status_text(status: str) -> str:
-    return {"running": tr("Training…", "训练中…"), "done": tr("Finished", "已完成"),
-            "stopped": tr("Stopped", "已停止"), "failed": tr("Stopped: numbers went bad", "已停止：数值异常")}.get(status, status)
-
-
-def fmt_seconds(s: float) -> str:
-    if not math.isfinite(s) or s < 0:
-        return "–"
-    s = int(round(s))
-    return f"{s // 60}:{s % 60:02d}" if s < 3600 else f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
 # --- cached resources -------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def dataset(name: str, root: str):
-    """The dataset as tensors, loaded once per process and shared read-only by every run."""
-    return load_images(name, root=root)
+def dataset_check(name: str, root: str) -> int:
+    """Load the dataset once per process to check it is there (the worker loads its own copy)."""
+    return len(load_images(name, root=root).images)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -155,106 +96,49 @@ def start_run() -> None:
     if note:
         notice("info", note)
     try:
-        data = dataset(cfg.dataset, str(data_root()))
+        dataset_check(cfg.dataset, str(data_root()))
+        cfg.validate()
     except DatasetMissing as e:
         notice("error", tr("The dataset is missing. ", "找不到数据集。") + str(e))
         return
     except ValueError as e:
-        notice("error", tr("The dataset files could not be read: ", "数据集文件无法读取：") + str(e))
-        return
-    try:
-        trainer = Trainer(cfg, data=data)
-    except ValueError as e:
         notice("error", tr("These settings cannot be trained: ", "这些设置无法训练：") + str(e))
         return
-    try:
-        jobs.start(RUN_KEY, trainer)
-    except JobLimitError as e:
-        notice("warning", tr("The server is busy: ", "服务器正忙：") + str(e))
+    out = RUNS_DIR / f"{jobs.owner()[:8]}-{secrets.token_hex(6)}"
+    spec = jobs.JobSpec("train", asdict(cfg), tag=TAG, out_dir=str(out))
+    jobs.start(spec, backend=BACKEND)
+    st.session_state.pop(P + "lapse_pos", None)
 
 
-def resume_run(rec: jobs.RunRecord) -> None:
-    trainer = rec.trainer
+def stop_run() -> None:
+    jobs.control(jobs.watched(TAG), "stop")
+
+
+def resume_run() -> None:
+    job = jobs.watched(TAG)
+    if job is None or job.checkpoint is None:
+        return
     cap = limits()["max_steps"]
-    if trainer.step >= trainer.total_steps:  # finished: train the chosen number of steps more
-        more = int(st.session_state.get(P + "steps", 300))
-        if trainer.step >= cap:
+    step = job.checkpoint[1]
+    total = job.total_steps
+    if step >= total:  # finished: train the chosen number of steps more
+        if step >= cap:
             notice("info", tr(f"This run has reached the server's cap of {cap} steps (GAN_MAX_STEPS).",
                               f"这次训练已达到服务器上限 {cap} 步（GAN_MAX_STEPS）。"))
             return
-        trainer.total_steps = min(cap, trainer.step + more)
-        trainer.cfg = replace(trainer.cfg, steps=trainer.total_steps)
-    trainer.stop_event.clear()
-    try:
-        new = jobs.start(RUN_KEY, trainer)
-    except JobLimitError as e:
-        notice("warning", tr("The server is busy: ", "服务器正忙：") + str(e))
+        total = min(cap, step + int(st.session_state.get(P + "steps", 300)))
+    folder = job.checkpoint[0]
+    spec = jobs.JobSpec("train", {"steps": total}, tag=TAG, resume_from=folder, out_dir=folder)
+    if not jobs.is_mine(job):
+        jobs.control(job, "resume")  # refused, with the message
         return
-    with new.lock:  # keep the curves and grids drawn so far
-        new.history[:0] = rec.history
-        new.grids[:0] = rec.grids
-
-
-def checkpoint_dir() -> Path | None:
-    rid = st.session_state.get(RUN_KEY)
-    return RUNS_DIR / rid if rid else None
-
-
-def save_finished(rec: jobs.RunRecord) -> Path | None:
-    """Save the ended run's generator (and D, optimiser state) once; remember it for the Generate page."""
-    folder = checkpoint_dir()
-    if folder is None:
-        return None
-    marker = folder / ".step"
-    step = str(rec.trainer.step)
-    if not (marker.is_file() and marker.read_text() == step and (folder / "model.safetensors").is_file()):
-        rec.trainer.save(folder)
-        marker.write_text(step)
-    st.session_state[CKPT_KEY] = str(folder)
-    return folder
+    jobs.start(spec, backend=BACKEND, replace=job)
 
 
 # --- drawing ------------------------------------------------------------------------------------------
 
-def render_live(rec: jobs.RunRecord | None) -> None:
-    if rec is None:
-        st.info(tr("No run yet. Choose the settings and press Start.", "还没有训练。选好设置后按“开始”。"),
-                icon=":material/info:")
-        return
-    last = rec.last
-    trainer = rec.trainer
-    status = "running" if rec.running else (last.status if last is not None else "stopped")
-    if rec.job.error:
-        status = "failed"
-    total = max(trainer.total_steps, 1)
-    rows = [r for r in rec.history if math.isfinite(r.get("loss_d", math.nan))]
-    ips = rows[-1]["images_per_sec"] if rows else float("nan")
-    steps_per_s = ips / trainer.cfg.batch_size if ips and math.isfinite(ips) else float("nan")
-    left = (total - trainer.step) / steps_per_s if status == "running" and steps_per_s > 0 else float("nan")
-    st.progress(min(1.0, trainer.step / total),
-                text=f"{status_text(status)} · {tr('step', '第')} {trainer.step} / {total}{tr('', ' 步')}")
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("L_D", f"{rows[-1]['loss_d']:.3f}" if rows else "–")
-    c2.metric("L_G", f"{rows[-1]['loss_g']:.3f}" if rows else "–")
-    c3.metric(tr("images/s", "图像/秒"), f"{ips:.0f}" if math.isfinite(ips) else "–")
-    c4.metric(tr("time left", "剩余时间"), fmt_seconds(left))
-    if last is not None and last.message and status != "running":
-        (st.error if status == "failed" else st.caption)(last.message)
-    if rec.job.error:
-        st.error(tr("Training failed on the server. ", "训练在服务器上出错。") + rec.job.error)
-    if rows:
-        st.plotly_chart(plots_train.training_figure(rec.history, trainer.cfg.loss, text=curve_text()),
-                        key=P + "curves")
-    if rec.grids:
-        step, grid = rec.grids[-1]
-        st.image(grid, caption=tr(f"Fixed-noise samples at step {step}", f"第 {step} 步的固定噪声样本"),
-                 clamp=True, width=min(560, grid.shape[1] * 2))
-    for f in health.check(rec.history, loss=trainer.cfg.loss, status=status):
-        (st.error if f.severity == "error" else st.warning)(finding_text(f), icon=":material/health_and_safety:")
-
-
-def controls(rec: jobs.RunRecord | None) -> None:
-    running = rec is not None and rec.running
+def controls(job: jobs.Job | None) -> None:
+    running = job is not None and job.running
     adv = not presenting()
     c1, c2 = st.columns(2)
     c1.selectbox(tr("Model", "模型"), MODELS, format_func=model_label, key=P + "model", disabled=running)
@@ -306,72 +190,42 @@ def controls(rec: jobs.RunRecord | None) -> None:
         st.caption(tr(f"This server's limits: {lim['max_steps']} steps per run, {lim['max_jobs']} runs at once.",
                       f"本服务器限制：每次最多 {lim['max_steps']} 步，同时最多 {lim['max_jobs']} 个训练。"))
     st.caption(tr("Computing on", "计算设备") + f": {device_label(pick_device())}")
-    can_resume = rec is not None and not running and rec.last is not None
+    can_resume = job is not None and not running and job.checkpoint is not None
     show_notices()
+    jobs.show_refusal()
+    jobs.watching_caption(job)
     b1, b2, b3 = st.columns(3)
-    if b1.button(tr("Start", "开始"), key=P + "start", type="primary", disabled=running,
-                 icon=":material/play_arrow:", width="stretch"):
-        with guard("starting a training run"):
-            start_run()
-            st.rerun()
-    if b2.button(tr("Stop", "停止"), key=P + "stop", disabled=not running, icon=":material/stop:",
-                 width="stretch"):
-        rec.job.stop()
-        rec.job.join(timeout=30)
-        st.rerun()
-    if b3.button(tr("Resume", "继续"), key=P + "resume", disabled=not can_resume, icon=":material/resume:",
-                 width="stretch",
-                 help=tr("Continue a stopped run; after a finished run, train the chosen number of steps more.",
-                         "继续已停止的训练；训练完成后，再按所选步数继续训练。")):
-        with guard("resuming a training run"):
-            resume_run(rec)
-            st.rerun()
+    b1.button(tr("Start", "开始"), key=P + "start", type="primary", disabled=running, on_click=start_run,
+              icon=":material/play_arrow:", width="stretch")
+    b2.button(tr("Stop", "停止"), key=P + "stop", disabled=not running, icon=":material/stop:", on_click=stop_run,
+              width="stretch")
+    b3.button(tr("Resume", "继续"), key=P + "resume", disabled=not can_resume, icon=":material/resume:",
+              width="stretch", on_click=resume_run,
+              help=tr("Continue a stopped run; after a finished run, train the chosen number of steps more.",
+                      "继续已停止的训练；训练完成后，再按所选步数继续训练。"))
 
 
 HIST_SAMPLES = 500
 
 
-def class_counts(rec: jobs.RunRecord) -> np.ndarray | None:
-    """How many of HIST_SAMPLES fresh samples the bundled MNIST classifier puts in each class
-    (computed once per run and step; None for datasets the classifier does not know)."""
-    if rec.trainer.cfg.dataset != "mnist":
-        return None
-    key = (st.session_state.get(RUN_KEY), rec.trainer.step)
-    cached = st.session_state.get(P + "class_counts")
-    if cached and cached[0] == key:
-        return cached[1]
-    from gan.metrics import class_histogram, classify_images
-    trainer = rec.trainer
-    g = trainer.sampler
-    was = g.training
-    g.eval()
-    try:
-        with torch.inference_mode():
-            gen = torch.Generator().manual_seed(2024)
-            z = torch.randn(HIST_SAMPLES, g.latent_dim, generator=gen).to(trainer.device)
-            if trainer.conditional:
-                y = torch.randint(trainer.n_classes, (HIST_SAMPLES,), generator=gen).to(trainer.device)
-                x = g(z, y)
-            else:
-                x = g(z)
-            counts = class_histogram(classify_images(x.cpu()).argmax(1)) * HIST_SAMPLES
-    finally:
-        g.train(was)
-    st.session_state[P + "class_counts"] = (key, counts)
-    return counts
+@st.cache_data(show_spinner=False, max_entries=16)
+def class_counts(folder: str, step: int):
+    """How many of HIST_SAMPLES fresh samples of the checkpoint the bundled MNIST classifier puts in each class."""
+    return sampling.class_counts(hub.load_folder(folder), HIST_SAMPLES)
 
 
-def class_section(rec: jobs.RunRecord) -> None:
+def class_section(job: jobs.Job) -> None:
+    if job.spec.config.get("dataset", "mnist") != "mnist" or job.checkpoint is None:
+        return
+    folder, step = job.checkpoint
     try:
-        counts = class_counts(rec)
+        counts = class_counts(folder, step)
     except hub.CheckpointError as e:
         st.caption(tr("The mode-collapse check needs the bundled MNIST classifier: ", "模式崩溃检查需要内置的 MNIST 分类器：")
                    + str(e))
         return
-    if counts is None:
-        return
     st.subheader(tr("Which digits does it draw?", "它会画哪些数字？"))
-    cond = rec.trainer.conditional
+    cond = job.spec.config.get("model") == "cgan"
     st.caption(tr(f"{HIST_SAMPLES} new samples sorted by the bundled MNIST classifier; the dashed line is the "
                   "even share." + (" The labels asked for were uniform, so this also shows whether G obeys them."
                                    if cond else ""),
@@ -380,7 +234,7 @@ def class_section(rec: jobs.RunRecord) -> None:
     st.plotly_chart(plots_train.class_histogram_figure(counts, CLASS_NAMES["mnist"],
                                                        title=tr("Classes of generated samples", "生成样本的类别")),
                     key=P + "class_hist")
-    findings = health.check_classes(counts, step=rec.trainer.step)
+    findings = health.check_classes(counts, step=step)
     for f in findings:
         st.warning(finding_text(f), icon=":material/health_and_safety:")
     if not findings:
@@ -388,27 +242,26 @@ def class_section(rec: jobs.RunRecord) -> None:
                       "没有模式崩溃的迹象：样本分布在各个类别上。"))
 
 
-def after_run(rec: jobs.RunRecord) -> None:
+def after_run(job: jobs.Job) -> None:
     """Time-lapse, class histogram, checkpoint download and Hub push for a run that has ended."""
-    with guard("saving the run"):
-        folder = save_finished(rec)
+    folder = Path(job.checkpoint[0]) if job.checkpoint else None
     with guard("class histogram"):
-        class_section(rec)
-    if rec.grids:
+        class_section(job)
+    if job.grids:
         st.subheader(tr("Time-lapse", "延时回放"))
-        steps = [s for s, _ in rec.grids]
+        steps = [s for s, _ in job.grids]
         pos = st.select_slider(tr("Step", "步数"), options=steps, value=steps[-1], key=P + "lapse_pos")
-        grid = dict(rec.grids)[pos]
+        grid = dict(job.grids)[pos]
         st.image(grid, caption=tr(f"Samples at step {pos}", f"第 {pos} 步的样本"), width=min(560, grid.shape[1] * 2))
-        frames = [g for _, g in replay.thin(rec.grids, 60)]
+        frames = [g for _, g in replay.thin(job.grids, 60)]
         st.download_button(tr("Download the time-lapse (GIF)", "下载延时动画（GIF）"),
-                           gif(f"{st.session_state.get(RUN_KEY)}-{steps[-1]}-{len(steps)}", frames, 250),
+                           gif(f"{job.id}-{steps[-1]}-{len(steps)}", frames, 250),
                            file_name="gan-timelapse.gif", mime="image/gif", key=P + "gif")
-    if folder is None:
+    if folder is None or not jobs.is_mine(job):
         return
     st.subheader(tr("Save", "保存"))
-    st.caption(tr("The generator is now on the Generate page as “this session's run”.",
-                  "生成器已出现在“生成”页面的“本次会话的训练”中。"))
+    st.caption(tr(f"The generator (step {job.checkpoint[1]}) is now on the Generate page under “Your run”.",
+                  f"生成器（第 {job.checkpoint[1]} 步）已出现在“生成”页面的“你的训练”中。"))
     st.download_button(tr("Download the checkpoint (zip)", "下载检查点（zip）"), hub.zip_checkpoint(folder),
                        file_name="gan-studio-checkpoint.zip", mime="application/zip", key=P + "zip")
     if not presenting():
@@ -471,9 +324,9 @@ if mode == "replay":
     with guard("replay"):
         replay_mode()
 else:
-    rec = jobs.current(RUN_KEY)
-    controls(rec)
-    jobs.live(RUN_KEY, render_live, every=0.5)
-    rec = jobs.current(RUN_KEY)
-    if rec is not None and not rec.running and rec.last is not None:
-        after_run(rec)
+    job = jobs.watched(TAG)
+    controls(job)
+    jobs.live(lambda: [jobs.watched(TAG)], [(lambda: render_live(jobs.watched(TAG)), 0.5)])
+    job = jobs.watched(TAG)
+    if job is not None and not job.running:
+        after_run(job)

@@ -1,7 +1,7 @@
 """Generate: sample grids, conditional digits, latent walks and "ask the discriminator".
 
-Generators come from the bundled checkpoints, this session's training run (the folder in
-``st.session_state["train_last_checkpoint"]``, written by the Train page) or a Hub repo id / local
+Generators come from the bundled checkpoints, the visitor's own training run (the latest checkpoint
+its worker wrote, found through ``ui.jobs`` on any page, at once when the run ends) or a Hub repo id / local
 folder. Session state uses the prefix ``gen_``; the Model zoo page sets ``gen_source_kind`` and
 ``gen_bundled`` / ``gen_hub_id`` before switching here.
 """
@@ -18,12 +18,13 @@ import torch
 from gan import hub, sampling, timelapse, zoo
 from gan.hub import CheckpointError, HubError, LoadedGenerator
 from gan.train import make_grid
+from ui import jobs
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
 
 P = "gen_"
-SESSION_CKPT_KEY = "train_last_checkpoint"  # set by the Train page
+TRAIN_TAG = "train"  # the Train page's jobs
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -33,7 +34,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 def load_cached(kind: str, source: str, stamp: float) -> LoadedGenerator:
     """One copy per process of each generator; ``stamp`` (the weights' mtime) reloads changed folders."""
     if kind == "session":
-        return hub.load_folder(source, origin="session", source=tr("this session's run", "本次会话的训练"))
+        return hub.load_folder(source, origin="session", source=tr("your run", "你的训练"))
     return hub.load_generator(source)
 
 
@@ -45,16 +46,30 @@ def _stamp(path: Path) -> float:
         return 0.0
 
 
+def training_note(job) -> None:
+    """While the visitor's run trains: where it is (this view refreshes; the page redraws when it ends)."""
+    if job is None or not job.running:
+        return
+    ck = job.checkpoint
+    st.info(tr(f"Your run is training (step {job.step} of {job.total_steps}); it appears here when it stops or "
+               "finishes." + (f" Meanwhile, its checkpoint from step {ck[1]} is shown." if ck else ""),
+               f"你的训练正在进行（第 {job.step} / {job.total_steps} 步）；停止或完成后会出现在这里。"
+               + (f"在此之前显示第 {ck[1]} 步的检查点。" if ck else "")), icon=":material/model_training:")
+
+
 def bundled_generators() -> list[zoo.ZooEntry]:
     return [e for e in zoo.catalog() if e.origin == "bundled"]
 
 
 def choose_generator() -> LoadedGenerator | None:
     kinds = ["bundled", "session", "hub"]
-    labels = {"bundled": tr("Bundled", "内置模型"), "session": tr("This session's run", "本次会话的训练"),
+    labels = {"bundled": tr("Bundled", "内置模型"), "session": tr("Your run", "你的训练"),
               "hub": tr("Hub repo or folder", "Hub 仓库或文件夹")}
+    # the choice outlives visits to other pages (Streamlit forgets the state of widgets not drawn)
+    st.session_state.setdefault(P + "source_kind", st.session_state.get(P + "kind_saved", "bundled"))
     kind = st.radio(tr("Generator", "生成器"), kinds, format_func=labels.__getitem__, horizontal=True,
                     key=P + "source_kind")
+    st.session_state[P + "kind_saved"] = kind
     try:
         if kind == "bundled":
             entries = bundled_generators()
@@ -70,15 +85,18 @@ def choose_generator() -> LoadedGenerator | None:
                                 format_func=lambda n: f"{n} · {info[n].architecture} · {info[n].data}")
             return load_cached("bundled", name, _stamp(hub.BUNDLED_DIR / name))
         if kind == "session":
-            folder = st.session_state.get(SESSION_CKPT_KEY)
-            if not folder:
-                st.info(tr("No run from this session yet: train one on the Train page (it appears here when it "
-                           "stops or finishes).", "本次会话还没有训练：请在“训练”页面训练一个（停止或完成后会出现在这里）。"))
+            job = jobs.mine(TRAIN_TAG)
+            if job is not None and job.running:
+                jobs.live(lambda: [jobs.mine(TRAIN_TAG)], [(lambda: training_note(jobs.mine(TRAIN_TAG)), 1.0)])
+            if job is None or job.checkpoint is None:
+                if job is None:
+                    st.info(tr("No run of yours yet: train one on the Train page (it appears here when it "
+                               "stops or finishes).", "你还没有训练：请在“训练”页面训练一个（停止或完成后会出现在这里）。"))
                 return None
-            path = Path(folder)
+            path = Path(job.checkpoint[0])
             if not path.is_dir():
-                st.warning(tr("This session's run is no longer on the server; train again.",
-                              "本次会话的训练已不在服务器上，请重新训练。"))
+                st.warning(tr("Your run's checkpoint is no longer on the server; train again.",
+                              "你的训练检查点已不在服务器上，请重新训练。"))
                 return None
             return load_cached("session", str(path), _stamp(path))
         text = st.text_input(tr("Hub repo id or local folder", "Hub 仓库 ID 或本地文件夹"), key=P + "hub_id",
@@ -100,7 +118,7 @@ def choose_generator() -> LoadedGenerator | None:
 
 
 def describe(g: LoadedGenerator) -> None:
-    origin = {"bundled": tr("bundled", "内置"), "hub": "Hub", "session": tr("this session", "本次会话"),
+    origin = {"bundled": tr("bundled", "内置"), "hub": "Hub", "session": tr("your run", "你的训练"),
               "local": tr("local folder", "本地文件夹"), "bundled-fallback": tr("bundled copy", "内置副本")}
     params = sum(p.numel() for p in g.model.parameters())
     kind = tr("conditional", "条件") if g.conditional else tr("unconditional", "无条件")

@@ -28,7 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gan import plots_toy  # noqa: E402
-from gan.train import TrainConfig, Trainer, TrainingJob  # noqa: E402
+from dataclasses import asdict  # noqa: E402
+
+from gan.jobs import Registry, JobSpec  # noqa: E402
+from gan.train import TrainConfig, Trainer  # noqa: E402
 
 
 def config(**kw) -> TrainConfig:
@@ -101,19 +104,18 @@ def render_rate(labels, seconds: float, validate: bool = False) -> tuple[float, 
 
 def train_rate(trainer_cls, seconds: float, draw: bool) -> tuple[float, float, float]:
     """(steps/s, snapshots/s, figure updates/s in the main thread or 0)."""
-    job = TrainingJob(trainer_cls(config())).start()
+    trainer = trainer_cls(config())
+    job = Registry().start(JobSpec("train", asdict(trainer.cfg), payload={"trainer": trainer}), "bench")
     snaps, updates = 0, 0
     rows: list[dict] = []
     metrics: list[dict] = []
     t0 = time.perf_counter()
     last = None
     while time.perf_counter() - t0 < seconds:
-        for ev in job.drain():
-            rows.append({"step": ev.step, "loss_d": ev.loss_d, "loss_g": ev.loss_g, "d_real": ev.d_real,
-                         "d_fake": ev.d_fake})
-            if ev.toy is not None:
-                snaps += 1
-                last = ev.toy
+        rows = job.history
+        if job.toy is not None and job.toy is not last:
+            snaps += 1  # (counted when seen: what a page polling as often as this loop would get)
+            last = job.toy
         if draw and last is not None:
             metrics.append(plots_toy.snapshot_metrics(last, "ring"))
             render_pictures({"A": last}, {"A": rows}, {"A": metrics})  # the live view draws pictures
@@ -121,8 +123,8 @@ def train_rate(trainer_cls, seconds: float, draw: bool) -> tuple[float, float, f
         else:
             time.sleep(0.2)
     elapsed = time.perf_counter() - t0
-    steps = job.trainer.step
-    job.stop()
+    steps = job.step
+    job.control("bench", "stop")
     job.join(5)
     return steps / elapsed, snaps / elapsed, updates / elapsed
 

@@ -116,7 +116,7 @@ def _dist_env() -> tuple[int, int, int]:
 
 def cmd_train(args) -> int:
     from .data import DatasetMissing
-    from .train import TrainConfig, Trainer
+    from .train import STATE_JSON, TrainConfig, Trainer
 
     rank, world, local_rank = _dist_env()
     if world > 1:
@@ -139,8 +139,8 @@ def cmd_train(args) -> int:
         overrides["device"] = f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu"
     try:
         if args.resume:
-            if not (out / "training_state.pt").is_file():
-                raise CliError(f"--resume: {out} holds no saved run (training_state.pt)")
+            if not (out / STATE_JSON).is_file():
+                raise CliError(f"--resume: {out} holds no saved run ({STATE_JSON})")
             trainer = Trainer.resume(out, **overrides)
         else:
             cfg = TrainConfig(model=args.model, dataset=args.dataset, **overrides)

@@ -200,6 +200,14 @@ def sample_toy(name: str, n: int, generator: torch.Generator | None = None,
     return base[idx] + 0.03 * torch.randn(n, 2, generator=g)
 
 
+def heart_points(n: int = 24) -> np.ndarray:
+    """A heart outline of ``n`` points, scaled into about [-2, 2]^2 (the playground's first "own points")."""
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    x = 16 * np.sin(t) ** 3
+    y = 13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t)
+    return (np.stack([x, y], 1) / 8.5).astype(np.float32)
+
+
 def validate_points(points) -> torch.Tensor:
     """Check a user-supplied N x 2 point set (finite, at least 2 points, at most 100,000)."""
     try:

@@ -112,3 +112,15 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
     arr = ((images.detach().cpu().clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)
     arr = arr.permute(0, 2, 3, 1).numpy()
     return arr[..., 0] if arr.shape[-1] == 1 else arr
+
+
+def class_counts(loaded: LoadedGenerator, n: int = 500, seed: int = 2024) -> np.ndarray:
+    """How many of ``n`` fresh samples the bundled MNIST classifier puts in each of the 10 classes.
+
+    Conditional generators are asked for uniformly drawn labels, so the counts also show whether G obeys them.
+    """
+    from .metrics import class_histogram, classify_images
+    g = torch.Generator().manual_seed(seed)
+    labels = torch.randint(loaded.n_classes, (n,), generator=g).tolist() if loaded.conditional else None
+    images = generate(loaded, n, seed=seed, labels=labels)
+    return class_histogram(classify_images(images.cpu()).argmax(1)) * n

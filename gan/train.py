@@ -1,8 +1,7 @@
-"""Model-agnostic GAN training: a config dataclass, a pull-based Trainer, a background job.
+"""Model-agnostic GAN training: a config dataclass and a pull-based Trainer.
 
-``Trainer(config).run()`` is an iterator of frozen :class:`TrainEvent`s. The CLI prints them; a
-:class:`TrainingJob` runs the iterator in a thread and pushes the events into a queue that a page
-drains. Nothing here imports Streamlit.
+``Trainer(config).run()`` is an iterator of frozen :class:`TrainEvent`s. The CLI prints them;
+``gan.jobs`` runs it in a background worker for the app. Nothing here imports Streamlit.
 """
 from __future__ import annotations
 
@@ -10,8 +9,6 @@ import copy
 import json
 import logging
 import math
-import os
-import queue
 import threading
 import time
 from dataclasses import asdict, dataclass, fields, replace
@@ -20,6 +17,7 @@ from typing import Iterator
 
 import numpy as np
 import torch
+from safetensors.torch import save_file
 from torch import nn
 
 from . import losses as L
@@ -30,7 +28,9 @@ from .models import discriminator_class, generator_class, spec
 
 log = logging.getLogger(__name__)
 
-STATE_FILE = "training_state.pt"
+STATE_FILE = "training_state.safetensors"  # optimiser tensors; the rest in STATE_JSON
+STATE_JSON = "training_state.json"
+RECONFIGURABLE = ("lr_d", "lr_g", "n_critic", "loss", "optimizer", "optimizer_g", "gp_weight")
 
 
 @dataclass
@@ -432,6 +432,32 @@ class Trainer:
         ev = self._event(acc, 1, t, time.perf_counter() - t, 1, kind, with_samples=True)
         return self._check_finite(ev) or ev
 
+    def status_event(self, status: str, message: str) -> TrainEvent:
+        """An event that only reports a state change (stopped before any step, for example)."""
+        return self._event({}, 0, time.perf_counter(), 1.0, 0, "both", status=status, message=message,
+                           with_samples=True)
+
+    def reconfigure(self, **changes) -> dict:
+        """Change learning rates, n_critic, loss or optimisers of a running trainer; weights and step stay.
+
+        Returns the changes applied; raises ValueError (and changes nothing) for an invalid one.
+        """
+        unknown = sorted(set(changes) - set(RECONFIGURABLE))
+        if unknown:
+            raise ValueError(f"cannot change {', '.join(unknown)} while training; changeable: {', '.join(RECONFIGURABLE)}")
+        new = replace(self.cfg, **changes).validate()
+        applied = {k: v for k, v in changes.items() if getattr(self.cfg, k) != v}
+        old, self.cfg = self.cfg, new
+        betas = (new.beta1, new.beta2)
+        if new.optimizer != old.optimizer:
+            self.opt_d = _optimizer(new.optimizer, self.D.parameters(), new.lr_d, betas)
+        if (new.optimizer_g or new.optimizer) != (old.optimizer_g or old.optimizer):
+            self.opt_g = _optimizer(new.optimizer_g or new.optimizer, self.G.parameters(), new.lr_g, betas)
+        for opt, lr in ((self.opt_d, new.lr_d), (self.opt_g, new.lr_g)):
+            for group in opt.param_groups:
+                group["lr"] = lr
+        return applied
+
     def _check_finite(self, ev: TrainEvent) -> TrainEvent | None:
         """After an event: keep these weights as the last good ones, or restore them and fail."""
         bad = self._last_bad
@@ -488,9 +514,14 @@ class Trainer:
         if metrics:
             extra["metrics"] = metrics
         out = save_generator(self.sampler, out_dir, discriminator=self.D, extra=extra)
-        state = {"opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(), "step": self.step,
-                 "G_raw": self.G.state_dict() if self.G_ema is not None else None}
-        torch.save(state, out / STATE_FILE)
+        tensors: dict[str, torch.Tensor] = {}
+        meta = {"step": self.step, "opt_g": _flatten_optimizer(self.opt_g.state_dict(), "opt_g", tensors),
+                "opt_d": _flatten_optimizer(self.opt_d.state_dict(), "opt_d", tensors),
+                "G_raw": self.G_ema is not None}
+        if self.G_ema is not None:
+            tensors.update({f"G_raw.{k}": v.detach() for k, v in self.G.state_dict().items()})
+        save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, str(out / STATE_FILE))
+        (out / STATE_JSON).write_text(json.dumps(meta, indent=1))
         return out
 
     @classmethod
@@ -505,15 +536,18 @@ class Trainer:
         cfg = TrainConfig.from_dict({**info["train_config"], **overrides})
         data = overrides.pop("data", None)
         trainer = cls(cfg, data=data)
-        state_path = folder / STATE_FILE
+        if not (folder / STATE_FILE).is_file() or not (folder / STATE_JSON).is_file():
+            raise CheckpointError(f"{folder.name} has no {STATE_FILE} and {STATE_JSON}, so it cannot be resumed")
         try:
-            state = torch.load(state_path, map_location=trainer.device, weights_only=True)
-        except FileNotFoundError:
-            raise CheckpointError(f"{folder.name} has no {STATE_FILE}, so it cannot be resumed") from None
-        except Exception as e:
-            raise CheckpointError(f"{STATE_FILE} could not be read safely ({str(e)[:120]})") from None
-        raw_g = state.get("G_raw")
-        strict_load(trainer.G, {k: v.cpu() for k, v in raw_g.items()} if raw_g else loaded.model.state_dict(), "generator")
+            tensors = load_state_dict_file(folder / STATE_FILE)
+            meta = json.loads((folder / STATE_JSON).read_text())
+            state = {"step": int(meta["step"]),
+                     "opt_g": _unflatten_optimizer(meta["opt_g"], tensors, trainer.device),
+                     "opt_d": _unflatten_optimizer(meta["opt_d"], tensors, trainer.device)}
+        except (CheckpointError, KeyError, TypeError, ValueError) as e:
+            raise CheckpointError(f"the training state could not be read ({str(e)[:120]})") from None
+        raw_g = {k[len("G_raw."):]: v for k, v in tensors.items() if k.startswith("G_raw.")} if meta.get("G_raw") else None
+        strict_load(trainer.G, raw_g if raw_g else loaded.model.state_dict(), "generator")
         if trainer.G_ema is not None:
             strict_load(trainer.G_ema, loaded.model.state_dict(), "EMA generator")
         if loaded.discriminator is None:
@@ -526,152 +560,29 @@ class Trainer:
         return trainer
 
 
-# ----------------------------------------------------------------------------- background jobs
-
-class JobLimitError(RuntimeError):
-    """Too many training jobs are running in this process."""
-
-
-def limits() -> dict[str, int]:
-    """Hosted-use caps from the environment: GAN_MAX_JOBS (concurrent runs), GAN_MAX_STEPS (per run)."""
-    def env_int(name: str, default: int) -> int:
-        try:
-            return max(1, int(os.environ.get(name, default)))
-        except ValueError:
-            return default
-    return {"max_jobs": env_int("GAN_MAX_JOBS", 4), "max_steps": env_int("GAN_MAX_STEPS", 1_000_000)}
-
-
-_jobs_lock = threading.Lock()
-_active_jobs: set["TrainingJob"] = set()
+def _flatten_optimizer(state: dict, prefix: str, tensors: dict[str, torch.Tensor]) -> dict:
+    """An optimiser's state_dict as JSON-able data; its tensors go into ``tensors`` under ``prefix.*``."""
+    out_state = {}
+    for pid, entry in state["state"].items():
+        row = {}
+        for name, value in entry.items():
+            if isinstance(value, torch.Tensor):
+                key = f"{prefix}.{pid}.{name}"
+                tensors[key] = value
+                row[name] = {"tensor": key}
+            else:
+                row[name] = value
+        out_state[str(pid)] = row
+    return {"state": out_state, "param_groups": state["param_groups"]}
 
 
-def active_jobs() -> int:
-    with _jobs_lock:
-        return len(_active_jobs)
-
-
-class TrainingJob:
-    """Runs ``trainer.run()`` in a daemon thread and queues its events. No Streamlit in here.
-
-    Controls, all thread-safe: ``stop()``, ``pause()``, ``resume()``, ``request_step(kind)`` (while
-    paused), ``set_delay(seconds)`` between events. ``drain()`` returns the queued events.
-    """
-
-    def __init__(self, trainer: Trainer, *, paused: bool = False, delay: float = 0.0, max_queue: int = 10_000):
-        self.trainer = trainer
-        self.events: queue.Queue[TrainEvent] = queue.Queue(maxsize=max_queue)
-        self._paused = threading.Event()
-        if paused:
-            self._paused.set()
-        self._commands: queue.Queue[str] = queue.Queue()
-        self._wake = threading.Event()
-        self.delay = delay
-        self.error: str | None = None
-        self.last: TrainEvent | None = None
-        self.thread = threading.Thread(target=self._work, name="gan-training", daemon=True)
-        self.started = False
-
-    def start(self) -> "TrainingJob":
-        cap = limits()["max_jobs"]
-        with _jobs_lock:
-            if len(_active_jobs) >= cap:
-                raise JobLimitError(f"{len(_active_jobs)} training runs are already going on this server "
-                                    f"(the limit is {cap}); try again when one has finished")
-            _active_jobs.add(self)
-        self.started = True
-        self.thread.start()
-        return self
-
-    # controls
-    def stop(self) -> None:
-        self.trainer.stop_event.set()
-        self._wake.set()
-
-    def pause(self) -> None:
-        self._paused.set()
-
-    def resume(self) -> None:
-        self._paused.clear()
-        self._wake.set()
-
-    @property
-    def paused(self) -> bool:
-        return self._paused.is_set()
-
-    def request_step(self, kind: str = "both") -> None:
-        if kind not in ("both", "d", "g"):
-            raise ValueError("kind must be both, d or g")
-        self._commands.put(kind)
-        self._wake.set()
-
-    def set_delay(self, seconds: float) -> None:
-        self.delay = max(0.0, float(seconds))
-
-    @property
-    def alive(self) -> bool:
-        return self.thread.is_alive()
-
-    def drain(self, limit: int = 100_000) -> list[TrainEvent]:
-        out = []
-        while len(out) < limit:
-            try:
-                out.append(self.events.get_nowait())
-            except queue.Empty:
-                break
-        return out
-
-    def join(self, timeout: float | None = None) -> None:
-        if self.started:
-            self.thread.join(timeout)
-
-    # worker
-    def _put(self, ev: TrainEvent) -> None:
-        self.last = ev
-        try:
-            self.events.put_nowait(ev)
-        except queue.Full:  # nobody is draining: drop the oldest
-            try:
-                self.events.get_nowait()
-            except queue.Empty:
-                pass
-            self.events.put_nowait(ev)
-
-    def _wait_while_paused(self) -> bool:
-        """Handle manual steps while paused. Returns False when the run must end."""
-        stop = self.trainer.stop_event
-        while self._paused.is_set() and not stop.is_set():
-            try:
-                kind = self._commands.get_nowait()
-            except queue.Empty:
-                self._wake.wait(0.05)
-                self._wake.clear()
-                continue
-            ev = self.trainer.manual_step(kind)
-            self._put(ev)
-            if ev.status == "failed":
-                return False
-        return True
-
-    def _work(self) -> None:
-        try:
-            if not self._wait_while_paused():
-                return
-            for ev in self.trainer.run():
-                self._put(ev)
-                if ev.finished:
-                    break
-                if self.delay:
-                    self._wake.wait(self.delay)
-                    self._wake.clear()
-                if not self._wait_while_paused():
-                    break
-        except Exception as e:  # report, never crash the server
-            log.exception("training job failed")
-            self.error = f"training failed: {type(e).__name__}: {str(e)[:200]}"
-        finally:
-            with _jobs_lock:
-                _active_jobs.discard(self)
+def _unflatten_optimizer(meta: dict, tensors: dict[str, torch.Tensor], device: torch.device) -> dict:
+    state = {}
+    for pid, row in meta["state"].items():
+        state[int(pid)] = {name: (tensors[v["tensor"]].to(device) if isinstance(v, dict) and "tensor" in v else v)
+                           for name, v in row.items()}
+    groups = [{k: tuple(v) if k == "betas" else v for k, v in g.items()} for g in meta["param_groups"]]
+    return {"state": state, "param_groups": groups}
 
 
 def config_json(cfg: TrainConfig) -> str:

@@ -164,11 +164,22 @@ def session_checkpoint(tmp_path) -> Path:
     return hub.save_generator(g.eval(), tmp_path / "run", discriminator=d.eval())
 
 
+def own_run(folder: Path, step: int = 1, running: bool = False) -> dict:
+    """Session state of a visitor who owns a training job whose worker wrote ``folder``."""
+    import secrets
+    from gan.jobs import REGISTRY, Job, JobSpec
+    owner = secrets.token_urlsafe(18)
+    job = Job(JobSpec("train", {"steps": 10}, tag="train"), owner, "thread")
+    job.checkpoint, job.ended = (str(folder), step), not running
+    REGISTRY._jobs[job.id] = job
+    return {"jobs_owner": owner}
+
+
 def test_session_run_and_ask_the_discriminator(tmp_path, media):
     folder = session_checkpoint(tmp_path)
-    at = page(gen_source_kind="session", train_last_checkpoint=str(folder))
+    at = page(gen_source_kind="session", **own_run(folder))
     assert not at.error
-    assert any("this session" in c.value for c in at.caption)
+    assert any("your run" in c.value for c in at.caption)
     assert 0 <= at.session_state["gen_ask_score"] <= 1  # a generated sample, scored by D
     assert any(m.label == "D(x, y), best class" for m in at.metric)
     at.radio(key="gen_ask_what").set_value("real").run()
@@ -188,13 +199,13 @@ def test_session_run_and_ask_the_discriminator(tmp_path, media):
 
 def test_no_session_run_yet():
     at = page(gen_source_kind="session")
-    assert any("No run from this session yet" in i.value for i in at.info)
+    assert any("No run of yours yet" in i.value for i in at.info)
 
 
 def test_corrupted_checkpoint_gives_a_clear_message(tmp_path):
     folder = session_checkpoint(tmp_path)
     (folder / "model.safetensors").write_bytes(b"\x00" * 100)
-    at = page(gen_source_kind="session", train_last_checkpoint=str(folder))
+    at = page(gen_source_kind="session", **own_run(folder))
     assert not at.exception
     err = " ".join(e.value for e in at.error)
     assert "This checkpoint cannot be used" in err and "model.safetensors" in err

@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan.train import active_jobs
+from gan.jobs import REGISTRY
+
+
+def active_jobs() -> int:
+    return REGISTRY.active()
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "app_pages" / "2_playground.py")
@@ -215,9 +219,9 @@ def test_job_limit_gives_a_plain_message(at, monkeypatch):
 def test_idle_run_stops_itself_and_play_continues(at):
     from ui import jobs
     at.button(key="playground_step_both").click().run()
-    rec = jobs._registry()[at.session_state["playground_run_a"]]
-    rec.trainer.stop_event.seen -= 3600  # nobody has polled for an hour
-    rec.job.join(5)
+    rec = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:A")
+    rec.last_seen -= 3600  # nobody has polled for an hour
+    rec.join(5)
     assert not rec.running
     at.run()
     assert "stopped" in status(at) and "step 1" in status(at)
@@ -234,4 +238,5 @@ def test_presentation_mode_hides_advanced_settings_but_keeps_them(at):
     assert at.selectbox(key="playground_loss")  # the main ones stay
     at.button(key="playground_step_both").click().run()
     from ui import jobs
-    assert jobs._registry()[at.session_state["playground_run_a"]].trainer.cfg.depth == 1  # value kept
+    rec = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:A")
+    assert rec.spec.config["depth"] == 1  # value kept

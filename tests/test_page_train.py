@@ -1,4 +1,5 @@
-"""The Train page through AppTest: a short real run, stop and resume, caps, replays."""
+"""The Train page through AppTest: a short real run in a worker process, stop and resume, caps, ownership,
+replays."""
 from __future__ import annotations
 
 import base64
@@ -11,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan import replay
-from gan.train import TrainConfig, Trainer, TrainingJob
+from gan.hub import load_folder
+from gan.jobs import REGISTRY, JobSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "app_pages" / "3_train.py")
@@ -32,8 +34,8 @@ def tiny_settings(at: AppTest, steps: int, sample_every: int = 2) -> None:
 
 
 def record(at: AppTest):
-    from ui import jobs
-    return jobs._registry().get(at.session_state["train_run"])
+    """The visitor's newest training job, as the server's registry holds it."""
+    return REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "train")
 
 
 def wait(at: AppTest, cond, limit: float = 90.0) -> AppTest:
@@ -71,54 +73,57 @@ def test_short_real_run_updates_curves_grid_and_checkpoint():
     tiny_settings(at, steps=8)
     at.button(key="train_start").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    rec = record(at)
-    assert rec is not None and rec.trainer.cfg.width == 8 and rec.trainer.total_steps == 8
-    wait(at, lambda a: not record(a).running and "train_last_checkpoint" in a.session_state)
-    rec = record(at)
-    assert rec.trainer.step == 8 and rec.last.status == "done"
-    assert curve_points(at) == len([r for r in rec.history if r["loss_d"] == r["loss_d"]]) >= 4
-    first_grid, last_grid = rec.grids[0][1], rec.grids[-1][1]
-    assert len(rec.grids) >= 3 and (first_grid != last_grid).any()  # the sample grid changed
+    job = record(at)
+    assert job is not None and job.backend == "process" and job.spec.config["width"] == 8
+    wait(at, lambda a: not record(a).running)
+    job = record(at)
+    assert job.step == 8 and job.status == "done" and job.checkpoint[1] == 8
+    assert curve_points(at) == len([r for r in job.history if r["loss_d"] == r["loss_d"]]) >= 4
+    first_grid, last_grid = job.grids[0][1], job.grids[-1][1]
+    assert len(job.grids) >= 3 and (first_grid != last_grid).any()  # the sample grid changed
     assert at.image, "the sample grid is drawn"
     assert any("Finished" in str(p.proto.text) for p in at.get("progress"))
-    folder = Path(at.session_state["train_last_checkpoint"])
+    folder = Path(job.checkpoint[0])
     assert (folder / "config.json").is_file() and (folder / "model.safetensors").is_file()
     assert {b.proto.label for b in at.get("download_button")} >= {"Download the checkpoint (zip)",
                                                                     "Download the time-lapse (GIF)"}
     # mode-collapse check: a histogram of the bundled classifier's verdicts on fresh samples
-    from gan.metrics import classifier_dir
-    if classifier_dir().is_dir():
-        counts = at.session_state["train_class_counts"][1]
-        assert counts.sum() == pytest.approx(500)
-        assert any(json.loads(c.proto.spec)["data"][0]["type"] == "bar" for c in at.get("plotly_chart"))
+    bars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    bar = next(f for f in bars if f["data"][0]["type"] == "bar")
+    y = bar["data"][0]["y"]
+    if isinstance(y, dict):
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
+    assert sum(y) == pytest.approx(1.0)  # shares of the 500 samples
     # the time-lapse slider moves over the saved grids
     lapse = at.select_slider(key="train_lapse_pos")
-    assert lapse.value == rec.grids[-1][0]
-    lapse.set_value(rec.grids[0][0]).run()
+    assert lapse.value == job.grids[-1][0]
+    lapse.set_value(job.grids[0][0]).run()
     assert not at.exception
 
 
 def test_stop_and_resume_continue_the_same_run():
     at = page()
-    tiny_settings(at, steps=400, sample_every=5)
+    tiny_settings(at, steps=4000, sample_every=5)
     at.button(key="train_start").click().run()
-    wait(at, lambda a: record(a).trainer.step >= 2)
+    wait(at, lambda a: record(a).step >= 2)
     at.button(key="train_stop").click().run()
-    rec = record(at)
-    assert not rec.running and rec.last.status == "stopped"
-    stopped_at = rec.trainer.step
-    assert 2 <= stopped_at < 400
+    wait(at, lambda a: not record(a).running)
+    job = record(at)
+    assert job.status == "stopped"
+    stopped_at = job.checkpoint[1]
+    assert 2 <= stopped_at < 4000
     assert not at.button(key="train_resume").disabled
-    n_rows = len(rec.history)
+    n_rows = len(job.history)
     at.button(key="train_resume").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    rec2 = record(at)
-    assert rec2 is not rec and rec2.trainer is rec.trainer
-    wait(at, lambda a: record(a).trainer.step >= stopped_at + 3)
+    job2 = record(at)
+    assert job2 is not job and job2.spec.resume_from == job.checkpoint[0]
+    wait(at, lambda a: record(a).step >= stopped_at + 3)
     at.button(key="train_stop").click().run()
-    rec2 = record(at)
-    assert rec2.trainer.step > stopped_at and len(rec2.history) > n_rows
-    steps = [r["step"] for r in rec2.history]
+    wait(at, lambda a: not record(a).running)
+    job2 = record(at)
+    assert job2.step > stopped_at and len(job2.history) > n_rows
+    steps = [r["step"] for r in job2.history]
     assert steps == sorted(steps)  # the history carried over and continues
 
 
@@ -126,21 +131,21 @@ def test_caps_from_environment(monkeypatch):
     monkeypatch.setenv("GAN_MAX_STEPS", "5")
     monkeypatch.setenv("GAN_MAX_JOBS", "1")
     # another visitor's run occupies the only slot
-    other = TrainingJob(Trainer(TrainConfig(model="toy", dataset="ring", steps=10, width=4)), paused=True).start()
+    other = REGISTRY.start(JobSpec("train", dict(model="toy", dataset="ring", steps=10, width=4), paused=True),
+                           "another-visitor")
     try:
         at = page()
         assert any("5 steps per run, 1 runs at once" in c.value for c in at.caption)
         tiny_settings(at, steps=50)
         at.button(key="train_start").click().run()
         assert any("at most 5 steps" in i.value for i in at.info)
-        assert any("already going on" in w.value for w in at.warning)
-        assert "train_run" not in at.session_state
+        assert any("already running" in w.value for w in at.warning)
+        assert record(at) is None
     finally:
-        other.stop()
+        other.control("another-visitor", "stop")
         other.join(5)
     at.button(key="train_start").click().run()
-    rec = record(at)
-    assert rec.trainer.total_steps == 5
+    assert record(at).total_steps == 5
     wait(at, lambda a: not record(a).running)
 
 
@@ -173,20 +178,27 @@ def test_replay_plays_a_bundled_recording():
     assert len(at.image) == 2 and at.download_button(key="train_replay_gif")
 
 
-def test_a_reload_finds_the_run_again():
+def test_a_reload_finds_the_run_again_and_others_may_only_watch():
     at = page()
-    tiny_settings(at, steps=400, sample_every=5)
+    tiny_settings(at, steps=4000, sample_every=5)
     at.button(key="train_start").click().run()
-    rid = at.session_state["train_run"]
-    assert at.query_params["train_run"] == [rid] or at.query_params["train_run"] == rid
-    fresh = AppTest.from_file(PAGE, default_timeout=60)  # a new session, as after a reload
-    fresh.query_params["train_run"] = rid
+    job = record(at)
+    fresh = AppTest.from_file(PAGE, default_timeout=60)  # a new session of the same browser, as after a reload
+    fresh.session_state["jobs_owner"] = at.session_state["jobs_owner"]  # (the cookie brings the token back)
     fresh.run()
     assert not fresh.exception, [e.value for e in fresh.exception]
-    assert fresh.session_state["train_run"] == rid
     assert not fresh.button(key="train_stop").disabled  # the running job is back under control
+    # someone else with the link watches, but cannot stop it
+    other = AppTest.from_file(PAGE, default_timeout=60)
+    other.query_params["run"] = job.id
+    other.run()
+    assert any("watching a run someone else started" in c.value for c in other.caption)
+    other.button(key="train_stop").click().run()
+    assert any("belongs to another visitor" in e.value for e in other.error)
+    time.sleep(1.0)
+    assert job.running
     fresh.button(key="train_stop").click().run()
-    assert not record(fresh).running and record(fresh).last.status == "stopped"
+    assert job.join(30) and job.status == "stopped"
 
 
 def test_infogan_and_augmentation_settings_reach_the_run():
@@ -199,9 +211,10 @@ def test_infogan_and_augmentation_settings_reach_the_run():
     at.selectbox(key="train_loss").set_value("hinge")
     at.button(key="train_start").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    cfg = record(at).trainer.cfg
-    assert cfg.model == "dcgan" and cfg.info_codes == 4 and cfg.augment == "translation,cutout"
-    assert cfg.info_code_dim == 32 and record(at).trainer.G.code_embed is not None
-    assert record(at).trainer.D.q is not None  # the InfoGAN head
+    cfg = record(at).spec.config
+    assert cfg["model"] == "dcgan" and cfg["info_codes"] == 4 and cfg["augment"] == "translation,cutout"
+    assert cfg["info_code_dim"] == 32
     wait(at, lambda a: not record(a).running)
-    assert record(at).last.status == "done"
+    assert record(at).status == "done"
+    g = load_folder(record(at).checkpoint[0]).model
+    assert g.code_embed is not None  # the InfoGAN generator was trained and saved

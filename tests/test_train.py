@@ -145,48 +145,6 @@ def test_config_validation(bad, msg):
         toy_cfg(**bad).validate()
 
 
-def _wait(cond, timeout=20.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def test_job_pause_step_resume_stop():
-    job = T.TrainingJob(T.Trainer(toy_cfg(steps=100_000, log_every=1)), paused=True).start()
-    try:
-        job.request_step("d")
-        job.request_step("g")
-        assert _wait(lambda: job.events.qsize() >= 2)
-        d_ev, g_ev = job.drain()[:2]
-        assert (d_ev.kind, d_ev.step, g_ev.kind, g_ev.step) == ("d", 1, "g", 2)
-        assert d_ev.loss_g != d_ev.loss_g and g_ev.loss_d != g_ev.loss_d  # only the one network was updated
-        job.resume()
-        assert _wait(lambda: job.trainer.step > 20)
-        job.stop()
-        job.join(10)
-        assert not job.alive and job.last.status == "stopped"
-    finally:
-        job.stop()
-
-
-def test_job_cap(monkeypatch):
-    monkeypatch.setenv("GAN_MAX_JOBS", "1")
-    a = T.TrainingJob(T.Trainer(toy_cfg(steps=100_000)), paused=True).start()
-    try:
-        with pytest.raises(T.JobLimitError, match="limit is 1"):
-            T.TrainingJob(T.Trainer(toy_cfg(steps=10))).start()
-    finally:
-        a.stop()
-        a.join(10)
-    assert T.active_jobs() == 0
-    b = T.TrainingJob(T.Trainer(toy_cfg(steps=5))).start()
-    b.join(10)
-    assert b.last.status == "done"
-
-
 def test_diff_augment_changes_what_D_sees_and_keeps_gradients():
     from gan.augment import cutout, diff_augment, parse_policy, translate
     x = torch.full((64, 1, 28, 28), -1.0)

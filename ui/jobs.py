@@ -1,153 +1,159 @@
-"""Background training jobs seen from a page: start, find again after a reload, poll with a fragment.
+"""The page side of long jobs: who owns them, finding them again, and live views that poll them.
 
-Jobs live in a process-wide registry (``st.cache_resource``) under a random run id. The id is kept in
-``st.session_state`` and in the URL's query parameters, so a visitor who reloads the page or
-switches pages finds the run again, while another visitor cannot guess it. The page only draws:
-events are drained from the job's queue inside ``st.fragment(run_every=...)``; no Streamlit call
-happens in the worker thread.
+Jobs live in ``gan.jobs.REGISTRY`` (one per server process). Each visitor has an *owner token*, kept in a
+cookie (and the browser's local storage) so that it survives reloads and page switches: a page finds
+its visitor's job with :func:`mine`, on any page. A link with ``?run=<job id>`` shows that job to anyone
+(to watch); every control goes through :func:`control`, which the engine refuses for anyone but the owner.
+No Streamlit call happens in a worker: pages poll inside ``st.fragment(run_every=...)``.
 """
 from __future__ import annotations
 
+import json
+import re
 import secrets
-import threading
-import time
-from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
 import streamlit as st
 
-from gan.train import TrainEvent, Trainer, TrainingJob
+from gan.jobs import REGISTRY, Job, JobError, JobLimitError, JobSpec, NotOwner
+from ui.i18n import tr
 
-MAX_RECORDS = 64
-MAX_HISTORY = 20_000
-MAX_GRIDS = 200
-KEEP_FINISHED_S = 3600
+COOKIE = "gan_owner"
+TOKEN_KEY = "jobs_owner"
+WATCH_PARAM = "run"
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
-
-@dataclass
-class RunRecord:
-    """A job plus everything drained from it so far (kept with the job, so reloads keep it)."""
-
-    job: TrainingJob
-    config: dict
-    created: float = field(default_factory=time.time)
-    history: list[dict] = field(default_factory=list)  # one row per event: step, losses, D outputs, rate
-    grids: list[tuple[int, np.ndarray]] = field(default_factory=list)  # (step, sample grid)
-    last: TrainEvent | None = None
-    toy: dict | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def running(self) -> bool:
-        return self.job.alive
-
-    @property
-    def trainer(self) -> Trainer:
-        return self.job.trainer
-
-    def pump(self) -> list[TrainEvent]:
-        """Move queued events into the history; returns the new ones."""
-        with self.lock:
-            events = self.job.drain()
-            for ev in events:
-                if ev.loss_d == ev.loss_d or ev.status != "running":
-                    self.history.append({"step": ev.step, "loss_d": ev.loss_d, "loss_g": ev.loss_g,
-                                         "d_real": ev.d_real, "d_fake": ev.d_fake, "grad_norm_d": ev.grad_norm_d,
-                                         "grad_norm_g": ev.grad_norm_g, "images_per_sec": ev.images_per_sec,
-                                         "elapsed": ev.elapsed, "kind": ev.kind})
-                if ev.samples is not None and (not self.grids or self.grids[-1][0] != ev.step):
-                    self.grids.append((ev.step, ev.samples))
-                if ev.toy is not None:
-                    self.toy = ev.toy
-                self.last = ev
-            if len(self.history) > MAX_HISTORY:
-                del self.history[: len(self.history) - MAX_HISTORY]
-            if len(self.grids) > MAX_GRIDS:  # keep the first and thin out the rest evenly
-                keep = np.linspace(0, len(self.grids) - 1, MAX_GRIDS // 2).astype(int)
-                self.grids = [self.grids[i] for i in sorted(set(keep))]
-            return events
+__all__ = ["Job", "JobSpec", "JobError", "JobLimitError", "NotOwner", "owner", "remember_owner", "mine",
+           "watched", "start", "control", "live"]
 
 
-@st.cache_resource
-def _registry() -> dict[str, RunRecord]:
-    return {}
+def _cookie_token() -> str | None:
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser behind this session (AppTest, bare mode)
+        return None
+    return value if isinstance(value, str) and _TOKEN_RE.match(value) else None
 
 
-def _prune(reg: dict[str, RunRecord]) -> None:
-    now = time.time()
-    for rid, rec in list(reg.items()):
-        if not rec.running and now - rec.created > KEEP_FINISHED_S:
-            del reg[rid]
-    while len(reg) > MAX_RECORDS:
-        oldest = min((r for r in reg.items() if not r[1].running), key=lambda r: r[1].created, default=None)
-        if oldest is None:
-            break
-        del reg[oldest[0]]
+def owner() -> str:
+    """This visitor's owner token: from the session, else the browser's cookie, else a new one."""
+    ss = st.session_state
+    token = ss.get(TOKEN_KEY)
+    if not token:
+        token = _cookie_token() or secrets.token_urlsafe(18)
+        ss[TOKEN_KEY] = token
+    return token
 
 
-def start(key: str, trainer: Trainer, *, paused: bool = False, delay: float = 0.0, remember: bool = True) -> RunRecord:
-    """Start ``trainer`` in a background job for this session under ``key``.
+def remember_owner() -> None:
+    """Keep the token in the browser (cookie + local storage) once per session; app.py calls this.
 
-    Raises ``gan.train.JobLimitError`` when the server's cap on concurrent runs is reached.
+    A browser that lost the cookie but kept local storage gets its old token back with one reload.
     """
-    from dataclasses import asdict
-    job = TrainingJob(trainer, paused=paused, delay=delay).start()
-    rec = RunRecord(job=job, config=asdict(trainer.cfg))
-    reg = _registry()
-    _prune(reg)
-    rid = secrets.token_urlsafe(12)
-    reg[rid] = rec
-    old = st.session_state.get(key)
-    if old and old in reg and not reg[old].running:
-        del reg[old]
-    st.session_state[key] = rid
-    if remember:
-        st.query_params[key] = rid
-    return rec
+    token = owner()
+    if _cookie_token() == token or st.session_state.get(TOKEN_KEY + "_sent") == token:
+        return
+    st.session_state[TOKEN_KEY + "_sent"] = token
+    st.html(f"""<script>
+(function() {{
+  var token = {json.dumps(token)}, name = {json.dumps(COOKIE)};
+  var attrs = "; path=/; max-age=31536000" + (location.protocol === "https:" ? "; SameSite=None; Secure" : "; SameSite=Lax");
+  var stored = null;
+  try {{ stored = window.localStorage.getItem(name); }} catch (e) {{}}
+  var has = document.cookie.split("; ").some(function(c) {{ return c.indexOf(name + "=") === 0; }});
+  if (!has && stored && stored !== token && /^[A-Za-z0-9_-]{{16,64}}$/.test(stored)
+      && !window.sessionStorage.getItem(name + "_restored")) {{
+    document.cookie = name + "=" + stored + attrs;
+    window.sessionStorage.setItem(name + "_restored", "1");
+    location.reload();
+    return;
+  }}
+  document.cookie = name + "=" + token + attrs;
+  try {{ window.localStorage.setItem(name, token); }} catch (e) {{}}
+}})();
+</script>""", unsafe_allow_javascript=True, width=1)
 
 
-def current(key: str) -> RunRecord | None:
-    """This session's run under ``key``, found again from the URL after a reload."""
-    reg = _registry()
-    rid = st.session_state.get(key) or st.query_params.get(key)
-    if rid and rid in reg:
-        st.session_state[key] = rid
-        return reg[rid]
+def mine(tag: str) -> Job | None:
+    """This visitor's newest job with ``tag`` (e.g. "train", "style"), wherever it was started."""
+    return REGISTRY.latest(owner(), where=lambda j: j.spec.tag == tag)
+
+
+def watched(tag: str) -> Job | None:
+    """The job the URL's ``?run=`` names (anyone may watch it), else this visitor's own."""
+    job = REGISTRY.get(st.query_params.get(WATCH_PARAM))
+    if job is not None and job.spec.tag == tag:
+        return job
+    return mine(tag)
+
+
+def is_mine(job: Job | None) -> bool:
+    return job is not None and job.owner == owner()
+
+
+def start(spec: JobSpec, *, backend: str = "thread", replace: Job | None = None) -> Job | None:
+    """Start a job for this visitor; on a refusal (server busy, bad settings) show why and return None."""
+    try:
+        return REGISTRY.start(spec, owner(), backend=backend, replace=replace)
+    except JobLimitError as e:
+        st.warning(tr("The server is busy: ", "服务器正忙：") + str(e), icon=":material/hourglass_top:")
+    except (JobError, NotOwner) as e:
+        st.error(str(e))
     return None
 
 
-def forget(key: str, stop: bool = True) -> None:
-    """Drop this session's run under ``key`` (stopping it first)."""
-    reg = _registry()
-    rid = st.session_state.pop(key, None) or st.query_params.get(key)
-    if key in st.query_params:
-        del st.query_params[key]
-    if rid and rid in reg:
-        if stop:
-            reg[rid].job.stop()
-        del reg[rid]
+def control(job: Job | None, op: str, arg=None) -> bool:
+    """Send ``op`` to ``job`` as this visitor; a refusal becomes a message on the page."""
+    if job is None:
+        return False
+    try:
+        job.control(owner(), op, arg)
+        return True
+    except NotOwner:
+        st.session_state["jobs_refused"] = tr(
+            "This run belongs to another visitor: you can watch it, but only they can change it.",
+            "这次训练属于另一位访问者：你可以观看，但只有对方能控制它。")
+        return False
 
 
-def live(key: str, render: Callable[[RunRecord | None], None], every: float = 0.2) -> None:
-    """Draw ``render(record)`` in a fragment that re-runs every ``every`` seconds while the job runs.
+def show_refusal() -> None:
+    msg = st.session_state.pop("jobs_refused", None)
+    if msg:
+        st.error(msg, icon=":material/lock:")
 
-    When the job finishes, one full rerun happens so the rest of the page sees the final state.
+
+def watching_caption(job: Job | None) -> None:
+    if job is not None and not is_mine(job):
+        st.caption(tr("You are watching a run someone else started (from its link).",
+                      "你正在通过链接观看别人开始的训练。"))
+
+
+def live(get_jobs: Callable[[], list[Job]], views: list[tuple[Callable[[], None], float | Callable[[list[Job]], float | None]]]) -> None:
+    """Draw each view in its own fragment; a view re-runs every ``every`` seconds while a job is alive.
+
+    ``every`` is a number (seconds while any of ``get_jobs()`` is alive) or a function of the jobs giving
+    seconds or None. Each poll marks the jobs as looked at (jobs with an idle stop stay alive). When the
+    last job ends, one full rerun follows, so the rest of the page (buttons, results) shows the final state.
     """
-    rec = current(key)
-    running = rec is not None and rec.running
-    flag = f"{key}__was_running"
+    found = [j for j in get_jobs() if j is not None]
+    flag = "jobs_live_" + ",".join(j.id for j in found)
 
-    @st.fragment(run_every=every if running else None)
-    def _fragment() -> None:
-        r = current(key)
-        if r is not None:
-            r.pump()
-        render(r)
-        alive = r is not None and r.running
-        if st.session_state.get(flag) and not alive:
-            st.session_state[flag] = False
-            st.rerun()
-        st.session_state[flag] = alive
+    def interval(every):
+        if callable(every):
+            return every(found)
+        return every if any(j.running for j in found) else None
 
-    _fragment()
+    for i, (render, every) in enumerate(views):
+        def body(render=render, watch=(i == 0)) -> None:
+            now = [j for j in get_jobs() if j is not None]
+            for j in now:
+                j.touch()
+            render()
+            if watch:
+                alive = any(j.running for j in now)
+                if st.session_state.get(flag) and not alive:
+                    st.session_state[flag] = False
+                    st.rerun(scope="app")
+                st.session_state[flag] = alive
+
+        st.fragment(body, run_every=interval(every))()

@@ -1,0 +1,105 @@
+"""The Train page's words and live view: labels, health findings, the progress and curves of a job."""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from gan import health, plots_train
+from gan.jobs import Job
+from ui.i18n import tr
+
+P = "train_"
+
+
+def model_label(name: str) -> str:
+    return {"cgan": tr("Conditional DCGAN (pick the digit)", "条件 DCGAN（可指定数字）"),
+            "dcgan": tr("DCGAN (unconditional)", "DCGAN（无条件）")}[name]
+
+
+def loss_label(name: str) -> str:
+    return {"ns": tr("non-saturating (default)", "非饱和（默认）"), "minimax": tr("minimax (saturating)", "极小极大（饱和）"),
+            "lsgan": tr("least squares (LSGAN)", "最小二乘（LSGAN）"), "hinge": tr("hinge", "合页损失"),
+            "wgan-gp": tr("Wasserstein + gradient penalty", "Wasserstein + 梯度惩罚")}[name]
+
+
+def curve_text() -> dict[str, str]:
+    return {"title_loss": tr("Losses", "损失"), "title_d": tr("Discriminator outputs", "判别器输出"),
+            "x": tr("step", "步数"), "d_real": tr("D(x) on real", "真实样本 D(x)"),
+            "d_fake": tr("D(G(z)) on fake", "生成样本 D(G(z))"),
+            "eq_loss": tr("2 ln 2 ≈ 1.386 (equilibrium)", "2 ln 2 ≈ 1.386（平衡）"),
+            "eq_d": tr("1/2 (equilibrium)", "1/2（平衡）")}
+
+
+def finding_text(f: health.Finding) -> str:
+    v = f.values
+    if f.code == "nan":
+        return tr(f"The losses became NaN or infinite (around step {v['first_bad_step']}). Training stopped and "
+                  "the last good weights were kept. Lower the learning rates and start again.",
+                  f"损失变成了 NaN 或无穷大（约第 {v['first_bad_step']} 步）。训练已停止，并保留了最后一份正常的权重。"
+                  "请调低学习率后重新开始。")
+    if f.code == "d_collapse":
+        return tr(f"The discriminator is winning outright: L_D ≈ {v['loss_d']:.3f}, D(x) ≈ {v['d_real']:.2f}, "
+                  f"D(G(z)) ≈ {v['d_fake']:.2f}. The generator gets little useful signal. Try a lower D learning "
+                  "rate, fewer D steps per G step, or the non-saturating loss.",
+                  f"判别器完全占了上风：L_D ≈ {v['loss_d']:.3f}，D(x) ≈ {v['d_real']:.2f}，D(G(z)) ≈ {v['d_fake']:.2f}。"
+                  "生成器几乎得不到有用的信号。可以调低 D 的学习率、减少每步 G 对应的 D 步数，或改用非饱和损失。")
+    if f.code == "g_explode":
+        return tr(f"The generator's loss has exploded (L_G ≈ {v['loss_g']:.1f}, it started near "
+                  f"{v['early_loss_g']:.1f}): D rejects every fake. Lower the D learning rate or restart.",
+                  f"生成器损失爆炸了（L_G ≈ {v['loss_g']:.1f}，开始时约 {v['early_loss_g']:.1f}）：D 拒绝了所有假样本。"
+                  "请调低 D 的学习率或重新开始。")
+    if f.code == "mode_collapse":
+        missing = ", ".join(str(m) for m in v["missing"]) or "-"
+        return tr(f"Possible mode collapse: {v['top_share']:.0%} of the samples look like class {v['top_class']}; "
+                  f"classes almost never produced: {missing}.",
+                  f"可能出现了模式崩溃：{v['top_share']:.0%} 的样本像类别 {v['top_class']}；几乎从未生成的类别：{missing}。")
+    return f.code
+
+
+def status_text(status: str) -> str:
+    return {"running": tr("Training…", "训练中…"), "done": tr("Finished", "已完成"),
+            "stopped": tr("Stopped", "已停止"), "paused": tr("Paused", "已暂停"), "failed": tr("Stopped: numbers went bad", "已停止：数值异常")}.get(status, status)
+
+
+def fmt_seconds(s: float) -> str:
+    if not math.isfinite(s) or s < 0:
+        return "–"
+    s = int(round(s))
+    return f"{s // 60}:{s % 60:02d}" if s < 3600 else f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def render_live(job: Job | None) -> None:
+    """Progress, the latest numbers, the curves, the newest samples and the health findings of ``job``."""
+    if job is None:
+        st.info(tr("No run yet. Choose the settings and press Start.", "还没有训练。选好设置后按“开始”。"),
+                icon=":material/info:")
+        return
+    last, status = job.last, job.status
+    cfg = job.spec.config
+    batch = int(cfg.get("batch_size", 64))
+    total = max(job.total_steps, 1)
+    rows = [r for r in job.history if math.isfinite(r.get("loss_d", math.nan))]
+    ips = rows[-1]["images_per_sec"] if rows else float("nan")
+    steps_per_s = ips / batch if ips and math.isfinite(ips) else float("nan")
+    left = (total - job.step) / steps_per_s if status == "running" and steps_per_s > 0 else float("nan")
+    st.progress(min(1.0, job.step / total),
+                text=f"{status_text(status)} · {tr('step', '第')} {job.step} / {total}{tr('', ' 步')}")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("L_D", f"{rows[-1]['loss_d']:.3f}" if rows else "–")
+    c2.metric("L_G", f"{rows[-1]['loss_g']:.3f}" if rows else "–")
+    c3.metric(tr("images/s", "图像/秒"), f"{ips:.0f}" if math.isfinite(ips) else "–")
+    c4.metric(tr("time left", "剩余时间"), fmt_seconds(left))
+    if job.error:
+        st.error(tr("Training failed on the server: ", "训练在服务器上出错：") + job.error, icon=":material/error:")
+    elif last is not None and getattr(last, "message", "") and status not in ("running", "paused"):
+        (st.error if status == "failed" else st.caption)(last.message)
+    if rows:
+        st.plotly_chart(plots_train.training_figure(job.history, cfg.get("loss", "ns"), text=curve_text()),
+                        key=P + "curves")
+    if job.grids:
+        step, grid = job.grids[-1]
+        st.image(grid, caption=tr(f"Fixed-noise samples at step {step}", f"第 {step} 步的固定噪声样本"),
+                 clamp=True, width=min(560, grid.shape[1] * 2))
+    for f in health.check(job.history, loss=cfg.get("loss", "ns"), status=status):
+        (st.error if f.severity == "error" else st.warning)(finding_text(f), icon=":material/health_and_safety:")
