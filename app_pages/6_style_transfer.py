@@ -1,8 +1,8 @@
 """Style transfer on uploaded photos.
 
-Two methods: the offline adversarial patch method (``gan.style.stylize_iter``, trained here and now,
+Two methods: the offline adversarial patch method (``gan.style.offline.stylize_iter``, trained here and now,
 nothing downloaded; live preview + progress bar), and pretrained CycleGAN / AnimeGANv2 generators from
-the Hub (``gan.style.load_style_model``, cached per process). Uploads are decoded in memory by
+the Hub (``gan.style.pretrained.load_style_model``, cached per process). Uploads are decoded in memory by
 ``gan.images.decode_image`` and live only in this session (Streamlit keeps uploaded bytes in memory,
 per session); the result is kept as PNG bytes in ``st.session_state`` under the ``style_`` prefix.
 """
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan import style
 from gan.hub import CheckpointError, HubError
 from gan.images import ImageError, decode_image, encode_png, tensor_to_pil
+from gan.style.offline import StyleConfig, stylize_iter
+from gan.style.presets import CONTENT_SAMPLES, STYLE_PRESETS, preset_image
+from gan.style.pretrained import HUB_STYLES, StyleModel, apply_style_model, load_style_model
 from ui.errors import guard
 from ui.i18n import md, tr
 
@@ -31,19 +33,19 @@ PRESET_ZH = {
 
 
 def preset_label(name: str) -> str:
-    p = style.STYLE_PRESETS.get(name) or style.CONTENT_SAMPLES[name]
+    p = STYLE_PRESETS.get(name) or CONTENT_SAMPLES[name]
     return tr(p.label, PRESET_ZH.get(name, p.label))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def preset_png(name: str, size: int = 256) -> bytes:
-    return encode_png(style.preset_image(name, size))
+    return encode_png(preset_image(name, size))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_pretrained(name: str) -> style.StyleModel:
+def load_pretrained(name: str) -> StyleModel:
     """One copy per process of each Hub generator (failures are not cached, so a retry can succeed)."""
-    return style.load_style_model(name)
+    return load_style_model(name)
 
 
 def pick_image(label: str, kind: str, presets: dict, default: str):
@@ -81,21 +83,21 @@ def run_offline(content, style_img, result_col) -> None:
     size = c1.select_slider(tr("Size (longest side, px)", "尺寸（长边，像素）"), SIZES, value=256, key=P + "size")
     steps = c2.slider(tr("Steps", "步数"), 10, 400, 150, step=10, key=P + "steps")
     c3, c4, c5 = st.columns(3)
-    adv = c3.slider(tr("Adversarial weight", "对抗损失权重"), 0.0, 2.0, style.StyleConfig.adv_weight, 0.05,
+    adv = c3.slider(tr("Adversarial weight", "对抗损失权重"), 0.0, 2.0, StyleConfig.adv_weight, 0.05,
                     key=P + "adv", help=tr("How hard the image tries to fool the patch discriminator.",
                                            "图像多努力地去骗过小块判别器。"))
-    sw = c4.slider(tr("Style weight", "风格权重"), 0.0, 10.0, style.StyleConfig.style_weight, 0.5, key=P + "sw",
+    sw = c4.slider(tr("Style weight", "风格权重"), 0.0, 10.0, StyleConfig.style_weight, 0.5, key=P + "sw",
                    help=tr("Match the texture statistics (Gram matrices) of the style image.",
                            "匹配风格图像的纹理统计量（Gram 矩阵）。"))
     seed = c5.number_input(tr("Seed", "随机种子"), 0, 9999, 0, key=P + "seed")
     if not st.button(tr("Stylize", "开始风格迁移"), type="primary", key=P + "run", disabled=style_img is None):
         return
-    cfg = style.StyleConfig(size=int(size), steps=int(steps), adv_weight=float(adv), style_weight=float(sw),
-                            seed=int(seed), preview_every=max(1, int(steps) // 15))
+    cfg = StyleConfig(size=int(size), steps=int(steps), adv_weight=float(adv), style_weight=float(sw),
+                      seed=int(seed), preview_every=max(1, int(steps) // 15))
     bar = st.progress(0.0, text=tr("Starting…", "开始…"))
     preview = result_col.empty()
     final = None
-    for ev in style.stylize_iter(content, style_img, cfg):
+    for ev in stylize_iter(content, style_img, cfg):
         bar.progress(ev.progress, text=tr(f"Step {ev.step}/{ev.total} at {ev.size[0]}×{ev.size[1]} px, {ev.seconds:.0f} s",
                                           f"第 {ev.step}/{ev.total} 步，{ev.size[0]}×{ev.size[1]} 像素，{ev.seconds:.0f} 秒"))
         if ev.image is not None:
@@ -113,9 +115,9 @@ def run_offline(content, style_img, result_col) -> None:
 
 
 def run_pretrained(content, result_col) -> None:
-    names = list(style.HUB_STYLES)
+    names = list(HUB_STYLES)
     name = st.selectbox(tr("Pretrained generator", "预训练生成器"), names, key=P + "hub_name")
-    h = style.HUB_STYLES[name]
+    h = HUB_STYLES[name]
     st.markdown(f"**{tr('Direction', '方向')}:** {h.direction}  \n"
                 f"**{tr('License', '许可证')}:** {h.license}  \n"
                 f"**{tr('Source', '来源')}:** {h.source} (`{h.filename}`)")
@@ -135,7 +137,7 @@ def run_pretrained(content, result_col) -> None:
         st.error(tr("These weights cannot be used: ", "这些权重无法使用：") + str(e))
         return
     with st.spinner(tr("Running the generator…", "正在运行生成器…")):
-        img = style.apply_style_model(sm.model, content, int(size))
+        img = apply_style_model(sm.model, content, int(size))
     st.session_state[P + "result"] = {"png": encode_png(img), "caption": f"{sm.name}: {sm.direction}"}
 
 
@@ -150,14 +152,14 @@ with guard("style transfer"):
     col_c, col_s, col_r = st.columns(3)
     with col_c:
         st.subheader(tr("Content", "内容"))
-        content = pick_image(tr("Content photo", "内容照片"), "content", style.CONTENT_SAMPLES, "astronaut")
+        content = pick_image(tr("Content photo", "内容照片"), "content", CONTENT_SAMPLES, "astronaut")
         if content is not None:
             st.image(content, width="stretch")
     style_img = None
     with col_s:
         st.subheader(tr("Style", "风格"))
         if method == "offline":
-            style_img = pick_image(tr("Style image", "风格图像"), "style", style.STYLE_PRESETS, "brush")
+            style_img = pick_image(tr("Style image", "风格图像"), "style", STYLE_PRESETS, "brush")
             if style_img is not None:
                 st.image(style_img, width="stretch")
         else:

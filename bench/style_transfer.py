@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from gan.images import resize_to  # noqa: E402
 from gan.models.cyclegan import ResnetGenerator  # noqa: E402
 from gan.device import pick_device  # noqa: E402
-from gan.style import StyleConfig, preset_image, stylize_iter  # noqa: E402
+from gan.style.offline import StyleConfig, stylize_iter  # noqa: E402
+from gan.style.presets import preset_image  # noqa: E402
 
 
 def _sync(dev: torch.device) -> None:

@@ -99,12 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_eval_parser = None
     if add_eval_parser is not None:
         add_eval_parser(sub)
-    try:
-        from .style import add_stylize_parser
-    except ImportError:
-        add_stylize_parser = None
-    if add_stylize_parser is not None:
-        add_stylize_parser(sub)
+    add_stylize_parser(sub)
     return p
 
 
@@ -216,6 +211,101 @@ def cmd_push(args) -> int:
     from .hub import push
     url = push(args.dir, args.repo_id, token=args.token or os.environ.get("HF_TOKEN"), private=args.private)
     print(f"pushed {args.dir} to {url}")
+    return 0
+
+
+# ----------------------------------------------------------------------------- stylize
+
+def add_stylize_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``stylize`` to a ``python -m gan`` sub-command parser."""
+    from .style.offline import StyleConfig
+    from .style.presets import STYLE_PRESETS
+    from .style.pretrained import HUB_STYLES
+
+    p = subparsers.add_parser(
+        "stylize", help="style transfer on a photo (offline adversarial method, or a pretrained generator)",
+        description="Offline: python -m gan stylize photo.jpg --style mosaic --out out.png. "
+                    f"Pretrained: --model one of {', '.join(HUB_STYLES)}, a local .pth/.safetensors file, "
+                    "or spaces/owner/name/path/file.pth. Style presets: " + ", ".join(STYLE_PRESETS))
+    p.add_argument("content", help="the photo to restyle (JPEG, PNG or WebP)")
+    p.add_argument("--style", default=None, help="a style image file or a preset name (default: mosaic)")
+    p.add_argument("--out", required=True, help="where to write the result (PNG)")
+    p.add_argument("--size", type=int, default=256, help="longest side of the result in pixels (default 256)")
+    p.add_argument("--steps", type=int, default=200, help="optimisation steps of the offline method (default 200)")
+    p.add_argument("--model", default=None, help="use a pretrained generator instead of the offline method")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--style-weight", type=float, default=StyleConfig.style_weight)
+    p.add_argument("--adv-weight", type=float, default=StyleConfig.adv_weight)
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.set_defaults(func=stylize_main)
+    return p
+
+
+def _read_image_arg(text: str, what: str):
+    """The decoded RGB image at path ``text``; ``ImageError`` naming ``what`` if it is missing or unreadable."""
+    from .images import ImageError, decode_image
+
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise ImageError(f"{what} file not found: {text}")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ImageError(f"cannot read {what} file {text}: {e.strerror or e}") from None
+    try:
+        return decode_image(data)
+    except ImageError as e:
+        raise ImageError(f"{what} {path.name}: {e}") from None
+
+
+def stylize_main(args: argparse.Namespace) -> int:
+    """``python -m gan stylize``: 0 on success, 2 on bad input, 1 when a model cannot be fetched."""
+    from .hub import CheckpointError, HubError
+    from .images import ImageError, encode_png, tensor_to_pil
+    from .style.offline import StyleConfig, stylize_iter
+    from .style.presets import STYLE_PRESETS, preset_image
+    from .style.pretrained import apply_style_model, load_style_model
+
+    err = sys.stderr
+    size, steps, seed = args.size, args.steps, args.seed
+    try:
+        StyleConfig(size=size, steps=steps).validate()  # before anything is allocated at that size
+        content = _read_image_arg(args.content, "content")
+        if args.model:
+            try:
+                sm = load_style_model(args.model)
+            except HubError as e:
+                print(f"error: {e}. The offline method needs no download: drop --model and give --style.", file=err)
+                return 1
+            print(f"{sm.name}: {sm.direction} | license: {sm.license} | source: {sm.source}")
+            result = apply_style_model(sm.model, content, size, args.device)
+        else:
+            style_arg = args.style or "mosaic"
+            if style_arg in STYLE_PRESETS and not Path(style_arg).is_file():
+                style = preset_image(style_arg, size=max(size, 256), seed=seed)
+            else:
+                style = _read_image_arg(style_arg, "style")
+            cfg = StyleConfig(size=size, steps=steps, seed=seed, style_weight=args.style_weight,
+                              adv_weight=args.adv_weight, device=args.device, preview_every=max(1, steps // 10))
+            cfg.validate()
+            final = None
+            for ev in stylize_iter(content, style, cfg):
+                if ev.losses:
+                    print(f"step {ev.step}/{ev.total} {ev.size[0]}x{ev.size[1]} " +
+                          " ".join(f"{k} {v:.3f}" for k, v in ev.losses.items()) + f" ({ev.seconds:.1f}s)")
+                if ev.done:
+                    final = ev.image
+            result = tensor_to_pil(final)
+    except (ImageError, CheckpointError, ValueError) as e:
+        print(f"error: {e}", file=err)
+        return 2
+    out = Path(args.out).expanduser()
+    try:
+        out.write_bytes(encode_png(result))
+    except OSError as e:
+        print(f"error: cannot write {out}: {e.strerror or e}", file=err)
+        return 2
+    print(f"wrote {out} ({result.size[0]}x{result.size[1]})")
     return 0
 
 

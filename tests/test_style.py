@@ -10,10 +10,12 @@ import pytest
 import torch
 from PIL import Image
 
+from gan.cli import add_stylize_parser, stylize_main
 from gan.images import pil_to_tensor, resize_to
-from gan.style import (CONTENT_SAMPLES, STYLE_PRESETS, PatchDiscriminator, RandomFeatures, StyleConfig,
-                       add_stylize_parser, blurred_ssim, colour_transfer, gabor_distance, preset_image,
-                       sliced_wasserstein, stylize, stylize_iter, stylize_main)
+from gan.models.style_nets import PatchDiscriminator, RandomFeatures
+from gan.style.measures import blurred_ssim, gabor_distance, sliced_wasserstein
+from gan.style.offline import StyleConfig, colour_transfer, stylize, stylize_iter
+from gan.style.presets import CONTENT_SAMPLES, STYLE_PRESETS, preset_image
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from gan.hub import CheckpointError, HubError
 from gan.models import build
 from gan.models.animegan import AnimeGANv2Generator
 from gan.models.cyclegan import ResnetGenerator
-from gan.style import (HUB_STYLES, apply_style_model, detect_family, load_style_model, parse_hub_path)
+from gan.style.pretrained import HUB_STYLES, apply_style_model, detect_family, load_style_model, parse_hub_path
 
 MANIFESTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hub_state_dict_manifests.json"
 

@@ -1,6 +1,8 @@
 """Registry of model families: name -> generator / discriminator classes.
 
 Classes are imported on first use, so a family's file is only loaded when it is needed.
+``style_nets.py`` (the offline style method's fixed feature network and patch discriminator) is not
+registered: those are not generators and are never saved or loaded.
 """
 from __future__ import annotations
 

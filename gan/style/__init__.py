@@ -1,0 +1,11 @@
+"""Style transfer, one module per part (import from the module itself; nothing is re-exported here):
+
+* :mod:`gan.style.presets`: the built-in style images and content samples (``preset_image``);
+* :mod:`gan.style.offline`: the offline adversarial method (``StyleConfig``, ``stylize_iter``, ``stylize``);
+* :mod:`gan.style.measures`: colour, texture and structure measures of a result (used by the tests);
+* :mod:`gan.style.pretrained`: pretrained CycleGAN / AnimeGANv2 generators from the Hub or a file
+  (``HUB_STYLES``, ``load_style_model``, ``apply_style_model``).
+
+The offline method's networks are in :mod:`gan.models.style_nets`; ``python -m gan stylize`` is in
+:mod:`gan.cli`.
+"""
