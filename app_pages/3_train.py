@@ -340,7 +340,8 @@ def class_counts(rec: jobs.RunRecord) -> np.ndarray | None:
     cached = st.session_state.get(P + "class_counts")
     if cached and cached[0] == key:
         return cached[1]
-    from gan.metrics import class_histogram, classify_images
+    from gan.metrics.classifier import classify_images
+    from gan.metrics.core import class_histogram
     trainer = rec.trainer
     g = trainer.sampler
     was = g.training

@@ -1,4 +1,4 @@
-"""Train the MNIST classifier used by GAN Studio's quality metrics (gan/metrics.py).
+"""Train the MNIST classifier used by GAN Studio's quality metrics (gan/metrics/classifier.py).
 
     GAN_DATA_DIR=../shared/data python scripts/train_classifier.py --out checkpoints/mnist-classifier
 
@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gan.metrics import finalize_bundled, format_table, train_classifier, write_train_split  # noqa: E402
+from gan.metrics.classifier import train_classifier, write_train_split  # noqa: E402
+from gan.metrics.evaluate import finalize_bundled, format_table  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -86,7 +86,7 @@ def test_short_real_run_updates_curves_grid_and_checkpoint():
     assert {b.proto.label for b in at.get("download_button")} >= {"Download the checkpoint (zip)",
                                                                     "Download the time-lapse (GIF)"}
     # mode-collapse check: a histogram of the bundled classifier's verdicts on fresh samples
-    from gan.metrics import classifier_dir
+    from gan.metrics.classifier import classifier_dir
     if classifier_dir().is_dir():
         counts = at.session_state["train_class_counts"][1]
         assert counts.sum() == pytest.approx(500)
