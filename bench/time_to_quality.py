@@ -2,7 +2,7 @@
 
     GAN_DATA_DIR=../shared/data python bench/time_to_quality.py [--minutes 5] [--threads 2]
 
-Trains ``cgan`` on the 8,000-image training split (gan.metrics.TRAIN_SPLIT) with the project's
+Trains ``cgan`` on the 8,000-image training split (gan.metrics.classifier.TRAIN_SPLIT) with the project's
 Trainer, and every ``--every`` seconds of training scores the generator (the EMA copy when enabled)
 with the bundled metrics classifier: n samples with labels 0..9 cycled, accuracy on the requested
 labels. Evaluation time is excluded from the training clock. Prints a table and the time at which
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from gan import metrics  # noqa: E402
+from gan.metrics import classifier  # noqa: E402
 from gan.train import TrainConfig, Trainer  # noqa: E402
 
 
@@ -33,7 +33,7 @@ def class_accuracy(trainer: Trainer, n: int, seed: int = 123) -> float:
     y = torch.arange(n, device=trainer.device) % 10
     x = g(z, y).float().cpu()
     g.train(was)
-    pred = metrics.classify_images(x).argmax(1)
+    pred = classifier.classify_images(x).argmax(1)
     return float((pred == y.cpu()).float().mean())
 
 
@@ -63,10 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     cfg = TrainConfig(model="cgan", dataset="mnist", loss=args.loss, lr_d=args.lr_d, lr_g=args.lr_g,
                       beta1=args.beta1, ema=args.ema, aux_weight=args.aux_weight, width=args.width,
                       latent_dim=args.latent_dim, batch_size=args.batch_size, n_critic=args.n_critic,
-                      seed=args.seed, device="cpu", steps=10_000_000, data_limit=metrics.TRAIN_SPLIT)
-    metrics.load_classifier()  # load before the clock starts
+                      seed=args.seed, device="cpu", steps=10_000_000, data_limit=classifier.TRAIN_SPLIT)
+    classifier.load_classifier()  # load before the clock starts
     trainer = Trainer(cfg)
-    print(f"# cgan on {metrics.TRAIN_SPLIT} MNIST images, {torch.get_num_threads()} threads, "
+    print(f"# cgan on {classifier.TRAIN_SPLIT} MNIST images, {torch.get_num_threads()} threads, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"# loss={cfg.loss} lr_d={cfg.lr_d} lr_g={cfg.lr_g} beta1={cfg.beta1} ema={cfg.ema} "
           f"aux={cfg.aux_weight} width={cfg.width} latent={cfg.latent_dim} batch={cfg.batch_size}")
@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"did not reach {args.target * 100:.0f}% in {train_s:.0f} s ({trainer.step} steps); last {acc * 100:.1f}%")
     if args.out:
         trainer.save(args.out)
-        (Path(args.out) / "training_state.pt").unlink(missing_ok=True)
+        for f in Path(args.out).glob("training_state*"):
+            f.unlink()
         print(f"saved {args.out}")
     return 0 if reached else 1
 

@@ -93,12 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--token", default=None, help="defaults to HF_TOKEN or the saved login")
     u.add_argument("--private", action="store_true")
 
-    try:
-        from .metrics import add_eval_parser
-    except ImportError:
-        add_eval_parser = None
-    if add_eval_parser is not None:
-        add_eval_parser(sub)
+    e = sub.add_parser("eval", help="score a generator: class histogram/entropy/accuracy and Frechet "
+                                    "distance for digits, mode coverage and KL/JS for 2D toys")
+    e.add_argument("source", help="checkpoint folder, bundled name (e.g. cgan-mnist) or Hub repo id")
+    e.add_argument("--n", type=_positive_int, default=2000, help="samples to generate (10-4096; default 2000)")
+    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+
     add_stylize_parser(sub)
     return p
 
@@ -309,7 +310,25 @@ def stylize_main(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "sample": cmd_sample, "push": cmd_push}
+# ----------------------------------------------------------------------------- eval
+
+def cmd_eval(args) -> int:
+    import json
+
+    from .hub import load_generator
+    from .metrics.evaluate import evaluate, format_table
+
+    if not 10 <= args.n <= 4096:
+        raise CliError("--n must be between 10 and 4096")
+    loaded = load_generator(args.source)
+    if loaded.note:
+        print(loaded.note, file=sys.stderr)
+    res = evaluate(loaded, n=args.n, seed=args.seed)
+    print(json.dumps(res) if args.json else format_table(res))
+    return 0
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "push": cmd_push, "eval": cmd_eval}
 
 
 def main(argv: list[str] | None = None) -> int:

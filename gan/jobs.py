@@ -159,7 +159,7 @@ class TrainEngine(Engine):
 
 
 def _style_engine(spec: JobSpec) -> Engine:
-    from .style import StyleConfig
+    from .style.offline import StyleConfig
     return StyleEngine(spec.payload["content"], spec.payload["style"], StyleConfig(**spec.config))
 
 
@@ -186,7 +186,7 @@ class StyleEngine(Engine):
         self.total_steps = cfg.steps
 
     def run(self):
-        from .style import stylize_iter
+        from .style.offline import stylize_iter
         for ev in stylize_iter(self.content, self.style, self.cfg):
             self.step = ev.step
             if self._stop.is_set():

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 
 from .data import toy_modes
-from .metrics import grid_divergences, toy_mode_stats
+from .metrics.core import grid_divergences, toy_mode_stats
 
 EXTENT = 3.0  # the plane shown: [-EXTENT, EXTENT]^2, the same square Trainer.toy_snapshot evaluates D on
 COLORS = {"real": "#2E7D32", "fake": "#6C4AB6", "arrow": "#111111", "manifold": "#8E7CC3",

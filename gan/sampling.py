@@ -119,7 +119,8 @@ def class_counts(loaded: LoadedGenerator, n: int = 500, seed: int = 2024) -> np.
 
     Conditional generators are asked for uniformly drawn labels, so the counts also show whether G obeys them.
     """
-    from .metrics import class_histogram, classify_images
+    from .metrics.classifier import classify_images
+    from .metrics.core import class_histogram
     g = torch.Generator().manual_seed(seed)
     labels = torch.randint(loaded.n_classes, (n,), generator=g).tolist() if loaded.conditional else None
     images = generate(loaded, n, seed=seed, labels=labels)

@@ -1,4 +1,4 @@
-"""Train the MNIST classifier used by GAN Studio's quality metrics (gan/metrics.py).
+"""Train the MNIST classifier used by GAN Studio's quality metrics (gan/metrics/classifier.py).
 
     GAN_DATA_DIR=../shared/data python scripts/train_classifier.py --out checkpoints/mnist-classifier
 
@@ -8,7 +8,7 @@ Also writes the 8,000-image training split as IDX files for training the bundled
     GAN_DATA_DIR=/tmp/mnist-train8k python -m gan train --model cgan --dataset mnist ...
 
 and turns such a training output into a bundled checkpoint (metrics on 2,000 samples in config.json
-and the model card; training_state.pt and the discriminator removed):
+and the model card; the training state and the discriminator removed):
 
     python scripts/train_classifier.py --finalize checkpoints/cgan-mnist --wall-seconds 900 \
         --command "the commands that produced it" --conditions "how loaded the machine was"
@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gan.metrics import finalize_bundled, format_table, train_classifier, write_train_split  # noqa: E402
+from gan.metrics.classifier import train_classifier, write_train_split  # noqa: E402
+from gan.metrics.evaluate import finalize_bundled, format_table  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

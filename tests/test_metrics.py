@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from gan import metrics
 from gan.cli import main
 from gan.hub import LoadedGenerator
+from gan.metrics import classifier, core
+from gan.metrics.evaluate import evaluate, format_table, image_metrics, toy_metrics
 from gan.models import build
 
 N = 300
@@ -15,53 +16,53 @@ N = 300
 
 @pytest.fixture(scope="module")
 def split():
-    return metrics.mnist_split()
+    return classifier.mnist_split()
 
 
 # ----------------------------------------------------------------------------- pure functions
 
 def test_histogram_and_entropy():
-    assert metrics.class_histogram([0, 1, 1, 3], 4).tolist() == [0.25, 0.5, 0.0, 0.25]
-    assert metrics.normalised_entropy(np.full(10, 0.1)) == pytest.approx(1.0)
-    assert metrics.normalised_entropy([0, 0, 1.0, 0]) == pytest.approx(0.0)
-    assert 0 < metrics.normalised_entropy([0.5, 0.5, 0, 0]) == pytest.approx(0.5)
+    assert core.class_histogram([0, 1, 1, 3], 4).tolist() == [0.25, 0.5, 0.0, 0.25]
+    assert core.normalised_entropy(np.full(10, 0.1)) == pytest.approx(1.0)
+    assert core.normalised_entropy([0, 0, 1.0, 0]) == pytest.approx(0.0)
+    assert 0 < core.normalised_entropy([0.5, 0.5, 0, 0]) == pytest.approx(0.5)
     with pytest.raises(ValueError):
-        metrics.class_histogram([])
+        core.class_histogram([])
 
 
 def test_frechet_closed_forms():
     rng = np.random.default_rng(0)
     a = rng.normal(size=(4000, 3))
-    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
-    assert metrics.frechet_distance(a, a + np.array([3.0, 0, 4.0])) == pytest.approx(25.0, rel=1e-6)
+    assert core.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert core.frechet_distance(a, a + np.array([3.0, 0, 4.0])) == pytest.approx(25.0, rel=1e-6)
     # diagonal covariances: FD = sum (sqrt(a_i) - sqrt(b_i))^2
     mu = np.zeros(3)
     ca, cb = np.diag([1.0, 4.0, 9.0]), np.diag([4.0, 4.0, 1.0])
-    assert metrics.frechet_from_stats(mu, ca, mu, cb) == pytest.approx(1.0 + 0.0 + 4.0)
+    assert core.frechet_from_stats(mu, ca, mu, cb) == pytest.approx(1.0 + 0.0 + 4.0)
     # symmetric, and equal to the trace formula with a general covariance
     m = rng.normal(size=(3, 3))
     c2 = m @ m.T + np.eye(3)
-    assert metrics.frechet_from_stats(mu, ca, mu, c2) == pytest.approx(metrics.frechet_from_stats(mu, c2, mu, ca))
+    assert core.frechet_from_stats(mu, ca, mu, c2) == pytest.approx(core.frechet_from_stats(mu, c2, mu, ca))
 
 
 # ----------------------------------------------------------------------------- the classifier
 
 def test_classifier_loads_strictly_and_is_accurate(split):
-    probs = metrics.classify_images(split.held_images[:N])
+    probs = classifier.classify_images(split.held_images[:N])
     assert probs.shape == (N, 10)
     assert torch.allclose(probs.sum(1), torch.ones(N), atol=1e-5)
     acc = float((probs.argmax(1) == split.held_labels[:N]).float().mean())
     assert acc >= 0.97
-    assert metrics.classifier_accuracy() >= 0.985
+    assert classifier.classifier_accuracy() >= 0.985
 
 
 def test_classify_accepts_rgb_and_other_sizes(split):
     x = split.held_images[:20]
     rgb64 = torch.nn.functional.interpolate(x, size=64, mode="bilinear").repeat(1, 3, 1, 1)
-    same = (metrics.classify_images(rgb64).argmax(1) == metrics.classify_images(x).argmax(1)).float().mean()
+    same = (classifier.classify_images(rgb64).argmax(1) == classifier.classify_images(x).argmax(1)).float().mean()
     assert same >= 0.9
     with pytest.raises(ValueError):
-        metrics.classify_images(torch.zeros(2, 2, 28, 28))
+        classifier.classify_images(torch.zeros(2, 2, 28, 28))
 
 
 # ----------------------------------------------------------------------------- image metrics on known cases
@@ -69,7 +70,7 @@ def test_classify_accepts_rgb_and_other_sizes(split):
 def test_real_images_score_near_the_floor(split):
     # training-split images that the floor itself does not use
     x, y = split.train_images[4000:4000 + N], split.train_labels[4000:4000 + N]
-    res = metrics.image_metrics(x, labels=y)
+    res = image_metrics(x, labels=y)
     assert res["frechet_n"] == N
     assert res["class_accuracy"] >= 0.97
     assert res["class_entropy"] >= 0.97
@@ -79,7 +80,7 @@ def test_real_images_score_near_the_floor(split):
 
 def test_constant_image_scores_badly(split):
     for value in (-1.0, 0.0):
-        res = metrics.image_metrics(torch.full((N, 1, 28, 28), value), labels=torch.arange(N) % 10)
+        res = image_metrics(torch.full((N, 1, 28, 28), value), labels=torch.arange(N) % 10)
         assert res["frechet_ratio"] > 10
         assert res["class_entropy"] == pytest.approx(0.0, abs=1e-9)
         assert res["class_accuracy"] <= 0.11
@@ -87,7 +88,7 @@ def test_constant_image_scores_badly(split):
 
 def test_single_class_has_low_entropy(split):
     threes = split.train_images[split.train_labels == 3][:N]
-    res = metrics.image_metrics(threes, labels=torch.full((len(threes),), 3))
+    res = image_metrics(threes, labels=torch.full((len(threes),), 3))
     assert res["class_entropy"] < 0.2
     assert res["class_accuracy"] >= 0.95
     assert res["frechet_ratio"] > 5  # one class is far from the real mix
@@ -95,7 +96,7 @@ def test_single_class_has_low_entropy(split):
 
 def test_noise_images_score_badly():
     g = torch.Generator().manual_seed(0)
-    res = metrics.image_metrics(torch.rand(N, 1, 28, 28, generator=g) * 2 - 1)
+    res = image_metrics(torch.rand(N, 1, 28, 28, generator=g) * 2 - 1)
     assert res["frechet_ratio"] > 10
     assert res["class_accuracy"] is None
 
@@ -109,25 +110,25 @@ def _loaded(family: str, **kw) -> LoadedGenerator:
 
 
 def test_evaluate_tiny_conditional_generator():
-    res = metrics.evaluate(_loaded("cgan", latent_dim=8, width=8, embed_dim=4), n=100, seed=1)
+    res = evaluate(_loaded("cgan", latent_dim=8, width=8, embed_dim=4), n=100, seed=1)
     assert res["kind"] == "image" and res["conditional"]
     assert 0 <= res["class_accuracy"] <= 1
     assert len(res["class_histogram"]) == 10 and sum(res["class_histogram"]) == pytest.approx(1, abs=1e-3)
     assert res["frechet"] > res["frechet_floor"]
     json.dumps(res)  # serialisable
-    again = metrics.evaluate(_loaded("cgan", latent_dim=8, width=8, embed_dim=4), n=100, seed=1)
+    again = evaluate(_loaded("cgan", latent_dim=8, width=8, embed_dim=4), n=100, seed=1)
     assert again["frechet"] == pytest.approx(res["frechet"])
 
 
 def test_evaluate_refuses_other_kinds_and_datasets():
     with pytest.raises(ValueError, match="not noise-to-image"):
-        metrics.evaluate(LoadedGenerator(torch.nn.Identity(), "cyclegan", {}, "x"), n=100)
+        evaluate(LoadedGenerator(torch.nn.Identity(), "cyclegan", {}, "x"), n=100)
     fashion = _loaded("dcgan", latent_dim=8, width=8)
     fashion.config["gan_studio"] = {"train_config": {"dataset": "fashion-mnist"}}
     with pytest.raises(ValueError, match="only knows MNIST"):
-        metrics.evaluate(fashion, n=100)
+        evaluate(fashion, n=100)
     with pytest.raises(ValueError):
-        metrics.evaluate(fashion, n=5)
+        evaluate(fashion, n=5)
 
 
 # ----------------------------------------------------------------------------- toy metrics
@@ -135,23 +136,23 @@ def test_evaluate_refuses_other_kinds_and_datasets():
 def test_toy_metrics_perfect_and_collapsed():
     from gan.data import sample_toy
     real = sample_toy("ring", 2000, torch.Generator().manual_seed(0)).numpy()
-    good = metrics.toy_metrics(sample_toy("ring", 2000, torch.Generator().manual_seed(1)).numpy(), "ring", real)
+    good = toy_metrics(sample_toy("ring", 2000, torch.Generator().manual_seed(1)).numpy(), "ring", real)
     assert good["modes_covered"] == 8 and good["high_quality"] > 0.97 and good["js"] < 0.2
     collapsed = np.tile([[2.0, 0.0]], (2000, 1)) + 0.01 * np.random.default_rng(0).normal(size=(2000, 2))
-    bad = metrics.toy_metrics(collapsed, "ring", real)
+    bad = toy_metrics(collapsed, "ring", real)
     assert bad["modes_covered"] == 1 and bad["js"] > 0.4 and bad["kl"] > good["kl"]
-    assert "modes_covered" not in metrics.toy_metrics(real, "spiral")
+    assert "modes_covered" not in toy_metrics(real, "spiral")
 
 
 def test_evaluate_toy_generator():
     loaded = _loaded("toy", latent_dim=2, hidden=8, depth=2)
     loaded.config["gan_studio"] = {"train_config": {"dataset": "grid"}}
-    res = metrics.evaluate(loaded, n=500)
+    res = evaluate(loaded, n=500)
     assert res["kind"] == "toy" and res["n_modes"] == 25 and 0 <= res["high_quality"] <= 1
-    assert "KL" in metrics.format_table(res)
+    assert "KL" in format_table(res)
     loaded.config["gan_studio"] = {"train_config": {"dataset": "custom"}}
     with pytest.raises(ValueError, match="user-drawn"):
-        metrics.evaluate(loaded, n=500)
+        evaluate(loaded, n=500)
 
 
 # ----------------------------------------------------------------------------- CLI

@@ -8,7 +8,7 @@ import torch
 
 from gan import train as T
 from gan.hub import load_folder
-from gan.metrics import toy_mode_stats
+from gan.metrics.core import toy_mode_stats
 
 
 def toy_cfg(**kw):

@@ -1,8 +1,8 @@
 """A small MNIST classifier used by the quality metrics (class accuracy, entropy, Frechet distance).
 
 Trained by this project on the first 8,000 of the offline 10,000 MNIST images; the last 2,000 are
-held out (see :mod:`gan.metrics`). Its 128-d penultimate activations are the features compared by
-the Frechet distance.
+held out (see :mod:`gan.metrics.classifier`). Its 128-d penultimate activations are the features
+compared by the Frechet distance.
 """
 from __future__ import annotations
 
