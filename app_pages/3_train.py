@@ -18,10 +18,11 @@ import numpy as np
 import streamlit as st
 import torch
 
-from gan import health, hub, plots_train, replay, timelapse
+from gan import health, hub, replay, timelapse
 from gan.data import CLASS_NAMES, DATASETS, DatasetMissing, available_datasets, data_root, load_images
 from gan.losses import LOSSES
 from gan.device import device_label, pick_device
+from gan.plots.training import class_histogram_figure, curves_figure
 from gan.train import JobLimitError, TrainConfig, Trainer, limits
 from ui import jobs
 from ui.errors import guard
@@ -52,11 +53,16 @@ def loss_label(name: str) -> str:
 
 
 def curve_text() -> dict[str, str]:
-    return {"title_loss": tr("Losses", "损失"), "title_d": tr("Discriminator outputs", "判别器输出"),
-            "x": tr("step", "步数"), "d_real": tr("D(x) on real", "真实样本 D(x)"),
+    return {"loss": tr("Losses", "损失"), "d_out": tr("Discriminator outputs", "判别器输出"),
+            "step": tr("step", "步数"), "d_real": tr("D(x) on real", "真实样本 D(x)"),
             "d_fake": tr("D(G(z)) on fake", "生成样本 D(G(z))"),
-            "eq_loss": tr("2 ln 2 ≈ 1.386 (equilibrium)", "2 ln 2 ≈ 1.386（平衡）"),
-            "eq_d": tr("1/2 (equilibrium)", "1/2（平衡）")}
+            "eq_loss_d": tr("L_D at equilibrium", "均衡时的 L_D"),
+            "eq_loss_g": tr("L_G at equilibrium", "均衡时的 L_G"), "eq_d": tr("D at equilibrium", "均衡时的 D")}
+
+
+def run_curves(history: list[dict], loss: str, upto: int | None = None):
+    """One run's losses and D outputs side by side (the playground stacks the same panels)."""
+    return curves_figure({"run": history}, {"run": loss}, text=curve_text(), upto=upto, side_by_side=True)
 
 
 def finding_text(f: health.Finding) -> str:
@@ -243,8 +249,7 @@ def render_live(rec: jobs.RunRecord | None) -> None:
     if rec.job.error:
         st.error(tr("Training failed on the server. ", "训练在服务器上出错。") + rec.job.error)
     if rows:
-        st.plotly_chart(plots_train.training_figure(rec.history, trainer.cfg.loss, text=curve_text()),
-                        key=P + "curves")
+        st.plotly_chart(run_curves(rec.history, trainer.cfg.loss), key=P + "curves")
     if rec.grids:
         step, grid = rec.grids[-1]
         st.image(grid, caption=tr(f"Fixed-noise samples at step {step}", f"第 {step} 步的固定噪声样本"),
@@ -377,8 +382,8 @@ def class_section(rec: jobs.RunRecord) -> None:
                                    if cond else ""),
                   f"用内置 MNIST 分类器对 {HIST_SAMPLES} 个新样本分类；虚线是均匀分布时的比例。"
                   + ("请求的标签是均匀的，所以这也能看出 G 是否遵循标签。" if cond else "")))
-    st.plotly_chart(plots_train.class_histogram_figure(counts, CLASS_NAMES["mnist"],
-                                                       title=tr("Classes of generated samples", "生成样本的类别")),
+    st.plotly_chart(class_histogram_figure(counts, CLASS_NAMES["mnist"],
+                                           title=tr("Classes of generated samples", "生成样本的类别")),
                     key=P + "class_hist")
     findings = health.check_classes(counts, step=rec.trainer.step)
     for f in findings:
@@ -448,8 +453,7 @@ def replay_mode() -> None:
         c1.metric("L_D", f"{upto[-1]['loss_d']:.3f}")
         c2.metric("L_G", f"{upto[-1]['loss_g']:.3f}")
         c3.metric("D(G(z))", f"{upto[-1]['d_fake']:.2f}")
-    st.plotly_chart(plots_train.training_figure(rec.history, cfg.get("loss", "ns"), text=curve_text(), upto=pos),
-                    key=P + "replay_curves")
+    st.plotly_chart(run_curves(rec.history, cfg.get("loss", "ns"), upto=pos), key=P + "replay_curves")
     left, right = st.columns(2)
     step, grid = rec.grid_at(pos)
     left.image(grid, caption=tr(f"Samples at step {step}", f"第 {step} 步的样本"), width="stretch")
