@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from gan import codeview, oned, plots
+from gan import codeview, oned
+from gan.plots import principles
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
@@ -116,7 +117,7 @@ def losses_section() -> None:
                          "D(G(z))——判别器认为假样本有多真"),
                       min_value=0.01, max_value=0.99, value=0.05, step=0.01, key=P + "sat_s",
                       help=tr("Early in training this is close to 0.", "训练初期这个值接近 0。"))
-        st.plotly_chart(plots.saturation_figure(s, text=_saturation_text()), key=P + "sat_fig")
+        st.plotly_chart(principles.saturation_figure(s, text=_saturation_text()), key=P + "sat_fig")
         c1, c2 = st.columns(2)
         c1.metric(tr("|gradient|, minimax", "|梯度|，极小极大"), f"{s:.3f}")
         c2.metric(tr("|gradient|, non-saturating", "|梯度|，非饱和"), f"{1 - s:.3f}")
@@ -168,7 +169,7 @@ def oned_example() -> None:
               delta_color="off", help=tr("At equilibrium L_D = 2 ln 2 ≈ 1.386.", "平衡时 L_D = 2 ln 2 ≈ 1.386。"))
     m3.metric("L_G", f"{ev.g_loss:.3f}")
     c = model.curves()
-    st.plotly_chart(plots.oned_figure(c["x"], c["p_data"], c["p_g"], c["d"], c["d_star"], text=_oned_text()),
+    st.plotly_chart(principles.oned_figure(c["x"], c["p_data"], c["p_g"], c["d"], c["d_star"], text=_oned_text()),
                     key=P + "oned_fig")
 
 

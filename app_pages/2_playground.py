@@ -15,10 +15,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gan import plots_toy
 from gan.data import heart_points, normalise_points, parse_points_csv, validate_points
-from gan.losses import LOSSES
 from gan.jobs import REGISTRY, limits
+from gan.losses import LOSSES
+from gan.plots import raster, toy
+from gan.plots.training import RUN_DASH, curves_figure, curves_panels
+from gan.toy.editing import apply_selection, candidate_grid
+from gan.toy.snapshots import snapshot_metrics
 from gan.train import TrainConfig, Trainer
 from ui import jobs
 from ui.errors import guard
@@ -215,7 +218,7 @@ def on_canvas_select() -> None:
     state = st.session_state.get(P + "canvas")
     selected = (state or {}).get("selection", {}).get("points", []) if state else []
     mode = "remove" if st.session_state.get(P + "draw_mode") == "remove" else "add"
-    new = plots_toy.apply_selection(st.session_state[P + "points"], list(selected), mode)
+    new = apply_selection(st.session_state[P + "points"], list(selected), mode)
     if len(new) != len(st.session_state[P + "points"]):
         set_points(new)
 
@@ -239,7 +242,7 @@ def points_editor() -> np.ndarray | None:
             if len(st.session_state[P + "points"]) >= 2:
                 set_points(normalise_points(validate_points(st.session_state[P + "points"])).numpy())
         pts = st.session_state[P + "points"]
-        st.plotly_chart(plots_toy.canvas_figure(pts, plots_toy.candidate_grid(), text=text()), key=P + "canvas",
+        st.plotly_chart(toy.canvas_figure(pts, candidate_grid(), text=text()), key=P + "canvas",
                         on_select=on_canvas_select, selection_mode=("points", "box", "lasso"),
                         config={"displayModeBar": True})
         up = st.file_uploader(tr("Upload points (CSV: x, y)", "上传点（CSV：x, y）"), type=["csv", "txt"], key=P + "csv")
@@ -270,7 +273,7 @@ def points_editor() -> np.ndarray | None:
             st.warning(tr("Add at least 2 points to train on your own data", "至少需要 2 个点才能用你自己的数据训练")
                        + f" ({e}).")
             return None
-        if np.abs(valid).max() > plots_toy.EXTENT:
+        if np.abs(valid).max() > toy.EXTENT:
             st.info(tr("Some points lie outside the square that is drawn; press Scale to fit.",
                        "有些点在绘图区域之外；请按“缩放以适应”。"))
         st.caption(tr(f"{len(valid)} points", f"共 {len(valid)} 个点"))
@@ -301,7 +304,7 @@ def fresh_view(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str
     if fresh is None or fresh["sig"] != sig:
         trainers = {k: Trainer(c, toy_points=points) for k, c in cfgs.items()}
         snaps = {k: t.toy_snapshot() for k, t in trainers.items()}
-        metrics = {k: [plots_toy.snapshot_metrics(s, cfgs[k].dataset)] for k, s in snaps.items()}
+        metrics = {k: [snapshot_metrics(s, cfgs[k].dataset)] for k, s in snaps.items()}
         fresh = {"sig": sig, "trainers": trainers, "snaps": snaps, "metrics": metrics}
         st.session_state[P + "fresh"] = fresh
     return fresh
@@ -373,7 +376,7 @@ def update_metrics(rec: jobs.Job, dataset: str) -> None:
     metrics = extra["metrics"]
     step = int(rec.toy.get("step", 0))
     if not metrics or metrics[-1]["step"] != step:
-        metrics.append(plots_toy.snapshot_metrics(rec.toy, dataset))
+        metrics.append(snapshot_metrics(rec.toy, dataset))
         if len(metrics) > 5000:
             del metrics[: len(metrics) - 5000]
 
@@ -444,12 +447,12 @@ def legend_html(show: dict[str, bool], txt: dict[str, str]) -> str:
     """The live picture's legend, translated (the picture itself carries only numbers)."""
     items = []
     if show.get("heatmap"):
-        items.append(f'<span style="background:linear-gradient(90deg,{plots_toy.D_COLORSCALE[0][1]},#fff,'
-                     f'{plots_toy.D_COLORSCALE[-1][1]});padding:0 0.9em;border:1px solid #ccc"></span> '
+        items.append(f'<span style="background:linear-gradient(90deg,{toy.D_COLORSCALE[0][1]},#fff,'
+                     f'{toy.D_COLORSCALE[-1][1]});padding:0 0.9em;border:1px solid #ccc"></span> '
                      f'{txt["heatmap"]} {tr("(bar on the right)", "（右侧色条）")}')
     for name, mark in (("real", "●"), ("fake", "●"), ("arrows", "→"), ("manifold", "#")):
         if show.get(name):
-            color = plots_toy.COLORS[{"arrows": "arrow"}.get(name, name)]
+            color = toy.COLORS[{"arrows": "arrow"}.get(name, name)]
             items.append(f'<span style="color:{color};font-weight:bold">{mark}</span> {txt[name]}')
     return '<div style="font-size:0.85em;margin-top:-0.6em">' + " &nbsp; ".join(items) + "</div>"
 
@@ -483,19 +486,19 @@ def draw_plane(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str
                 continue
             if is_training(recs[k]):  # a picture: cheap for the browser to show 5 times a second
                 # side by side, the columns' width is not known here: the browser scales the picture to fit
-                st.image(plots_toy.plane_image(snaps[k], show=show, size=picture_width(multi)), output_format="JPEG",
+                st.image(raster.plane_image(snaps[k], show=show, size=picture_width(multi)), output_format="JPEG",
                          width="stretch" if multi else picture_width(multi))
                 st.markdown(legend_html(show, txt), unsafe_allow_html=True)
             else:  # paused or not started: the interactive figure (hover for D(x), zoom)
-                st.plotly_chart(plots_toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
-                                                       validate=False),
+                st.plotly_chart(toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
+                                                 validate=False),
                                 key=P + "plane_" + k, config={"displayModeBar": False})
     for k in labels:
         metric_row(k, cfgs[k], recs[k], metrics[k], multi)
 
 
 def series_legend(panels: list[dict]) -> str:
-    """HTML legend for the series of :func:`plots_toy.curves_panels` pictures: a line sample per name."""
+    """HTML legend for the series of :func:`gan.plots.training.curves_panels` pictures: a line sample per name."""
     style = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dashed"}
     items, seen = [], set()
     for panel in panels:
@@ -511,18 +514,18 @@ def series_legend(panels: list[dict]) -> str:
 def curve_pictures(histories: dict, losses: dict, metrics: dict, txt: dict) -> None:
     """The curves and coverage as pictures: what the browser can keep up with while training."""
     width = 1000 if presenting() else 700
-    panels = plots_toy.curves_panels(histories, losses, text=txt)
+    panels = curves_panels(histories, losses, text=txt)
     for panel in panels:
         st.caption(f"**{panel['title']}**")
-        st.image(plots_toy.panel_image(panel, width=width, height=160))
+        st.image(raster.panel_image(panel, width=width, height=160))
     st.markdown(series_legend(panels), unsafe_allow_html=True)
-    cov = plots_toy.coverage_panels(metrics, text=txt)
+    cov = toy.coverage_panels(metrics, text=txt)
     for col, panel in zip(st.columns(len(cov)), cov):
         with col:
             st.caption(f"**{panel['title']}**")
-            st.image(plots_toy.panel_image(panel, width=width // len(cov) - 16, height=150))
+            st.image(raster.panel_image(panel, width=width // len(cov) - 16, height=150))
     if len(metrics) > 1:  # which line is which run
-        runs = [dict(name=tr(f"run {k}", f"训练 {k}"), color="#555555", dash=plots_toy.RUN_DASH[i % len(plots_toy.RUN_DASH)])
+        runs = [dict(name=tr(f"run {k}", f"训练 {k}"), color="#555555", dash=RUN_DASH[i % len(RUN_DASH)])
                 for i, k in enumerate(metrics)]
         st.markdown(series_legend([{"series": runs}]), unsafe_allow_html=True)
 
@@ -538,17 +541,16 @@ def draw_curves(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: st
     if any(is_training(r) for r in recs.values()):
         curve_pictures(histories, losses, metrics, txt)
         return
-    st.plotly_chart(plots_toy.curves_figure(histories, losses, text=txt,
-                                                 validate=False),
-                    key=P + "curves", config={"displayModeBar": False})
-    st.plotly_chart(plots_toy.coverage_figure(metrics, text=txt, validate=False), key=P + "coverage",
+    st.plotly_chart(curves_figure(histories, losses, text=txt, validate=False), key=P + "curves",
+                    config={"displayModeBar": False})
+    st.plotly_chart(toy.coverage_figure(metrics, text=txt, validate=False), key=P + "coverage",
                     config={"displayModeBar": False})
 
 
 def live_views(cfgs, points, sig) -> None:
     """Two polling fragments: the plane and numbers 5 times a second, the curves once a second.
 
-    While training, every view is a picture (``plots_toy.plane_image`` / ``panel_image``): in a real
+    While training, every view is a picture (``raster.plane_image`` / ``raster.panel_image``): in a real
     Chromium, re-rendering the interactive plotly charts every 0.2 s got about 1 visible update/s on
     the screen, pictures 5. Paused or stopped, the same views are interactive charts again.
     """

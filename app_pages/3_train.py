@@ -16,17 +16,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from gan import health, hub, plots_train, replay, sampling, timelapse
+from gan import health, hub, replay, sampling, timelapse
 from gan.data import CLASS_NAMES, DATASETS, DatasetMissing, available_datasets, data_root, load_images
 from gan.device import device_label, pick_device
 from gan.jobs import limits
 from gan.losses import LOSSES
+from gan.plots.training import class_histogram_figure
 from gan.train import TrainConfig
 from ui import jobs
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
-from ui.train_view import curve_text, finding_text, loss_label, model_label, render_live
+from ui.train_view import finding_text, loss_label, model_label, render_live, run_curves
 
 P = "train_"
 TAG = "train"
@@ -231,8 +232,8 @@ def class_section(job: jobs.Job) -> None:
                                    if cond else ""),
                   f"用内置 MNIST 分类器对 {HIST_SAMPLES} 个新样本分类；虚线是均匀分布时的比例。"
                   + ("请求的标签是均匀的，所以这也能看出 G 是否遵循标签。" if cond else "")))
-    st.plotly_chart(plots_train.class_histogram_figure(counts, CLASS_NAMES["mnist"],
-                                                       title=tr("Classes of generated samples", "生成样本的类别")),
+    st.plotly_chart(class_histogram_figure(counts, CLASS_NAMES["mnist"],
+                                           title=tr("Classes of generated samples", "生成样本的类别")),
                     key=P + "class_hist")
     findings = health.check_classes(counts, step=step)
     for f in findings:
@@ -301,8 +302,7 @@ def replay_mode() -> None:
         c1.metric("L_D", f"{upto[-1]['loss_d']:.3f}")
         c2.metric("L_G", f"{upto[-1]['loss_g']:.3f}")
         c3.metric("D(G(z))", f"{upto[-1]['d_fake']:.2f}")
-    st.plotly_chart(plots_train.training_figure(rec.history, cfg.get("loss", "ns"), text=curve_text(), upto=pos),
-                    key=P + "replay_curves")
+    st.plotly_chart(run_curves(rec.history, cfg.get("loss", "ns"), upto=pos), key=P + "replay_curves")
     left, right = st.columns(2)
     step, grid = rec.grid_at(pos)
     left.image(grid, caption=tr(f"Samples at step {step}", f"第 {step} 步的样本"), width="stretch")

@@ -27,10 +27,11 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gan import plots_toy  # noqa: E402
 from dataclasses import asdict  # noqa: E402
 
-from gan.jobs import Registry, JobSpec  # noqa: E402
+from gan.jobs import JobSpec, Registry  # noqa: E402
+from gan.plots import raster, toy, training  # noqa: E402
+from gan.toy.snapshots import snapshot_metrics  # noqa: E402
 from gan.train import TrainConfig, Trainer  # noqa: E402
 
 
@@ -51,19 +52,19 @@ class OneThreadTrainer(Trainer):
 
 def render(snaps: dict, histories: dict, metrics: dict, validate: bool = False) -> int:
     """Everything the fragment draws for one update; returns the JSON size in bytes."""
-    figs = [plots_toy.plane_figure(s, show={"manifold": True}, validate=validate) for s in snaps.values()]
-    figs.append(plots_toy.curves_figure(histories, {k: "ns" for k in histories}, validate=validate))
-    figs.append(plots_toy.coverage_figure(metrics, validate=validate))
+    figs = [toy.plane_figure(s, show={"manifold": True}, validate=validate) for s in snaps.values()]
+    figs.append(training.curves_figure(histories, {k: "ns" for k in histories}, validate=validate))
+    figs.append(toy.coverage_figure(metrics, validate=validate))
     return sum(len(pio.to_json(f.to_dict(), validate=False)) for f in figs)
 
 
 def render_pictures(snaps: dict, histories: dict, metrics: dict) -> int:
     """Everything the live view draws for one update (plane and the curve panels); returns the bytes."""
-    size = sum(len(plots_toy.plane_image(s, size=340 if len(snaps) > 1 else 560)) for s in snaps.values())
-    panels = plots_toy.curves_panels(histories, {k: "ns" for k in histories})
-    cov = plots_toy.coverage_panels(metrics)
-    size += sum(len(plots_toy.panel_image(p, width=700, height=160)) for p in panels)
-    return size + sum(len(plots_toy.panel_image(p, width=700 // len(cov) - 16, height=150)) for p in cov)
+    size = sum(len(raster.plane_image(s, size=340 if len(snaps) > 1 else 560)) for s in snaps.values())
+    panels = training.curves_panels(histories, {k: "ns" for k in histories})
+    cov = toy.coverage_panels(metrics)
+    size += sum(len(raster.panel_image(p, width=700, height=160)) for p in panels)
+    return size + sum(len(raster.panel_image(p, width=700 // len(cov) - 16, height=150)) for p in cov)
 
 
 def picture_rate(labels, seconds: float) -> tuple[float, float, int]:
@@ -71,7 +72,7 @@ def picture_rate(labels, seconds: float) -> tuple[float, float, int]:
     t = Trainer(config())
     snap = t.toy_snapshot()
     rows = [{"step": i, "loss_d": 1.3, "loss_g": 0.7, "d_real": 0.5, "d_fake": 0.45} for i in range(5000)]
-    m = [plots_toy.snapshot_metrics(snap, "ring")] * 500
+    m = [snapshot_metrics(snap, "ring")] * 500
     args = ({k: snap for k in labels}, {k: rows for k in labels}, {k: m for k in labels})
     size = render_pictures(*args)
     rates = []
@@ -82,7 +83,7 @@ def picture_rate(labels, seconds: float) -> tuple[float, float, int]:
                 render_pictures(*args)
             else:
                 for s in args[0].values():
-                    plots_toy.plane_image(s, size=340 if len(labels) > 1 else 560)
+                    raster.plane_image(s, size=340 if len(labels) > 1 else 560)
             n += 1
         rates.append(n / (time.perf_counter() - t0))
     return rates[0], rates[1], size
@@ -92,7 +93,7 @@ def render_rate(labels, seconds: float, validate: bool = False) -> tuple[float, 
     t = Trainer(config())
     snap = t.toy_snapshot()
     rows = [{"step": i, "loss_d": 1.3, "loss_g": 0.7, "d_real": 0.5, "d_fake": 0.45} for i in range(5000)]
-    m = [plots_toy.snapshot_metrics(snap, "ring")] * 500
+    m = [snapshot_metrics(snap, "ring")] * 500
     args = ({k: snap for k in labels}, {k: rows for k in labels}, {k: m for k in labels})
     size = render(*args, validate=validate)  # warm up (plotly imports its trace classes lazily)
     n, t0 = 0, time.perf_counter()
@@ -117,7 +118,7 @@ def train_rate(trainer_cls, seconds: float, draw: bool) -> tuple[float, float, f
             snaps += 1  # (counted when seen: what a page polling as often as this loop would get)
             last = job.toy
         if draw and last is not None:
-            metrics.append(plots_toy.snapshot_metrics(last, "ring"))
+            metrics.append(snapshot_metrics(last, "ring"))
             render_pictures({"A": last}, {"A": rows}, {"A": metrics})  # the live view draws pictures
             updates += 1
         else:

@@ -15,13 +15,6 @@ import torch
 import torch.nn.functional as F
 
 LOSSES = ("ns", "minimax", "lsgan", "hinge", "wgan-gp")
-LOSS_LABELS = {
-    "ns": "non-saturating (the seed's)",
-    "minimax": "minimax (original, saturating)",
-    "lsgan": "least squares",
-    "hinge": "hinge",
-    "wgan-gp": "Wasserstein + gradient penalty",
-}
 
 
 def check_loss(name: str) -> str:

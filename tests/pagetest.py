@@ -1,15 +1,7 @@
 """Run one page script under Streamlit's AppTest with Session State set first."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def page_path(name: str) -> str:
-    return str(ROOT / "app_pages" / name)
 
 
 def run_page(path: str, timeout: float = 60, **state) -> AppTest:

@@ -5,7 +5,8 @@ import math
 
 import streamlit as st
 
-from gan import health, plots_train
+from gan import health
+from gan.plots import training as training_plots
 from gan.jobs import Job
 from ui.i18n import tr
 
@@ -24,11 +25,16 @@ def loss_label(name: str) -> str:
 
 
 def curve_text() -> dict[str, str]:
-    return {"title_loss": tr("Losses", "损失"), "title_d": tr("Discriminator outputs", "判别器输出"),
-            "x": tr("step", "步数"), "d_real": tr("D(x) on real", "真实样本 D(x)"),
+    return {"loss": tr("Losses", "损失"), "d_out": tr("Discriminator outputs", "判别器输出"),
+            "step": tr("step", "步数"), "d_real": tr("D(x) on real", "真实样本 D(x)"),
             "d_fake": tr("D(G(z)) on fake", "生成样本 D(G(z))"),
-            "eq_loss": tr("2 ln 2 ≈ 1.386 (equilibrium)", "2 ln 2 ≈ 1.386（平衡）"),
-            "eq_d": tr("1/2 (equilibrium)", "1/2（平衡）")}
+            "eq_loss_d": tr("L_D at equilibrium", "均衡时的 L_D"),
+            "eq_loss_g": tr("L_G at equilibrium", "均衡时的 L_G"), "eq_d": tr("D at equilibrium", "均衡时的 D")}
+
+
+def run_curves(history: list[dict], loss: str, upto: int | None = None):
+    """One run's losses and D outputs side by side (the playground stacks the same panels)."""
+    return training_plots.curves_figure({"run": history}, {"run": loss}, text=curve_text(), upto=upto, side_by_side=True)
 
 
 def finding_text(f: health.Finding) -> str:
@@ -95,8 +101,7 @@ def render_live(job: Job | None) -> None:
     elif last is not None and getattr(last, "message", "") and status not in ("running", "paused"):
         (st.error if status == "failed" else st.caption)(last.message)
     if rows:
-        st.plotly_chart(plots_train.training_figure(job.history, cfg.get("loss", "ns"), text=curve_text()),
-                        key=P + "curves")
+        st.plotly_chart(run_curves(job.history, cfg.get("loss", "ns")), key=P + "curves")
     if job.grids:
         step, grid = job.grids[-1]
         st.image(grid, caption=tr(f"Fixed-noise samples at step {step}", f"第 {step} 步的固定噪声样本"),

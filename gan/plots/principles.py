@@ -1,7 +1,7 @@
-"""Plotly figure builders: data in, figure out. Pure functions, no Streamlit, no training.
+"""The Principles page's figures: the generator-loss saturation curves and the live 1D example.
 
-Each builder takes arrays (numpy) and optional display text, so pages can pass translated labels and
-tests can check the traces without a browser. Builders are independent of one another.
+Pure builders: arrays (numpy) and optional display text in, a plotly figure out, so pages can pass
+translated labels and tests can check the traces without a browser. No Streamlit, no training.
 """
 from __future__ import annotations
 
