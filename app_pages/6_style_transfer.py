@@ -1,20 +1,25 @@
 """Style transfer on uploaded photos.
 
 Two methods: the offline adversarial patch method (``gan.style.offline.stylize_iter``, trained here and now,
-nothing downloaded; live preview + progress bar), and pretrained CycleGAN / AnimeGANv2 generators from
-the Hub (``gan.style.pretrained.load_style_model``, cached per process). Uploads are decoded in memory by
-``gan.images.decode_image`` and live only in this session (Streamlit keeps uploaded bytes in memory,
-per session); the result is kept as PNG bytes in ``st.session_state`` under the ``style_`` prefix.
+nothing downloaded), run as a background job in a worker process (``ui.jobs``: it survives widget changes,
+reloads and page switches; live preview + progress bar), and pretrained CycleGAN / AnimeGANv2 generators
+from the Hub (``gan.style.pretrained.load_style_model``, cached per process). Uploads are decoded in memory
+by ``gan.images.decode_image``; the pretrained result is kept as PNG bytes in ``st.session_state`` under the
+``style_`` prefix, the offline one with its job.
 """
 from __future__ import annotations
+
+import time
+from dataclasses import asdict
 
 import streamlit as st
 
 from gan.hub import CheckpointError, HubError
-from gan.images import ImageError, decode_image, encode_png, tensor_to_pil
-from gan.style.offline import StyleConfig, stylize_iter
+from gan.images import ImageError, decode_image, encode_png
+from gan.style.offline import StyleConfig
 from gan.style.presets import CONTENT_SAMPLES, STYLE_PRESETS, preset_image
 from gan.style.pretrained import HUB_STYLES, StyleModel, apply_style_model, load_style_model
+from ui import jobs
 from ui.errors import guard
 from ui.i18n import md, tr
 
@@ -23,6 +28,8 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_SIDE = 1024  # uploads are downscaled to this before anything else
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp"]
 SIZES = [128, 192, 256, 384]
+TAG = "style"
+BACKEND = "process"  # bench/jobs.py: a worker process keeps the server responsive while the method runs
 
 PRESET_ZH = {
     "mosaic": "彩色玻璃马赛克", "waves": "欧普艺术波纹", "brush": "印象派笔触", "dots": "波普网点",
@@ -68,14 +75,54 @@ def pick_image(label: str, kind: str, presets: dict, default: str):
         return None
 
 
+def offline_result() -> dict | None:
+    """The visitor's finished offline job as a result (PNG bytes, caption), or None."""
+    job = jobs.mine(TAG)
+    if job is None or job.running or job.status != "done" or job.image is None:
+        return None
+    png = job.extra.get("png")
+    if png is None:
+        png = job.extra["png"] = encode_png(job.image)
+    ev = job.last
+    return {"png": png, "created": job.created,
+            "caption": tr(f"Adversarial transfer, {ev.total} steps, {ev.seconds:.1f} s",
+                          f"对抗式风格迁移，{ev.total} 步，用时 {ev.seconds:.1f} 秒")}
+
+
 def show_result(col) -> None:
-    result = st.session_state.get(P + "result")
-    if not result:
+    results = [r for r in (st.session_state.get(P + "result"), offline_result()) if r]
+    if not results:
         col.caption(tr("The result will appear here.", "结果会显示在这里。"))
         return
+    result = max(results, key=lambda r: r.get("created", 0.0))  # the newest of the two methods
     col.image(result["png"], caption=result["caption"], width="stretch")
     col.download_button(tr("Download PNG", "下载 PNG"), result["png"], file_name="styled.png", mime="image/png",
                         key=P + "download")
+
+
+def progress_view(job) -> None:
+    """Progress bar and live preview of the offline job (a fragment that polls while it runs)."""
+    if job is None or not job.running:
+        if job is not None and job.error:
+            st.error(tr("Style transfer failed on the server: ", "风格迁移在服务器上出错：") + job.error)
+        elif job is not None and job.status == "stopped":
+            st.caption(tr(f"Stopped at step {job.step}.", f"已在第 {job.step} 步停止。"))
+        return
+    ev = job.last
+    if ev is None:
+        st.progress(0.0, text=tr("Starting…", "开始…"))
+    else:
+        st.progress(ev.progress, text=tr(f"Step {ev.step}/{ev.total} at {ev.size[0]}×{ev.size[1]} px, {ev.seconds:.0f} s",
+                                         f"第 {ev.step}/{ev.total} 步，{ev.size[0]}×{ev.size[1]} 像素，{ev.seconds:.0f} 秒"))
+    if job.image is not None:
+        st.image(job.image, caption=tr("Live preview", "实时预览"), width=320)
+    st.caption(tr("It runs on the server: you may change settings or visit other pages meanwhile.",
+                  "它在服务器上运行：期间可以更改设置或浏览其他页面。"))
+
+
+def start_offline(cfg: StyleConfig, content, style_img) -> None:
+    spec = jobs.JobSpec("style", asdict(cfg), tag=TAG, payload={"content": content, "style": style_img})
+    jobs.start(spec, backend=BACKEND)
 
 
 def run_offline(content, style_img, result_col) -> None:
@@ -90,28 +137,17 @@ def run_offline(content, style_img, result_col) -> None:
                    help=tr("Match the texture statistics (Gram matrices) of the style image.",
                            "匹配风格图像的纹理统计量（Gram 矩阵）。"))
     seed = c5.number_input(tr("Seed", "随机种子"), 0, 9999, 0, key=P + "seed")
-    if not st.button(tr("Stylize", "开始风格迁移"), type="primary", key=P + "run", disabled=style_img is None):
-        return
     cfg = StyleConfig(size=int(size), steps=int(steps), adv_weight=float(adv), style_weight=float(sw),
                       seed=int(seed), preview_every=max(1, int(steps) // 15))
-    bar = st.progress(0.0, text=tr("Starting…", "开始…"))
-    preview = result_col.empty()
-    final = None
-    for ev in stylize_iter(content, style_img, cfg):
-        bar.progress(ev.progress, text=tr(f"Step {ev.step}/{ev.total} at {ev.size[0]}×{ev.size[1]} px, {ev.seconds:.0f} s",
-                                          f"第 {ev.step}/{ev.total} 步，{ev.size[0]}×{ev.size[1]} 像素，{ev.seconds:.0f} 秒"))
-        if ev.image is not None:
-            preview.image(tensor_to_pil(ev.image), caption=tr("Live preview", "实时预览"), width="stretch")
-        if ev.done:
-            final = ev
-    preview.empty()
-    img = tensor_to_pil(final.image)
-    st.session_state[P + "result"] = {
-        "png": encode_png(img),
-        "caption": tr(f"Adversarial transfer, {final.total} steps, {final.seconds:.1f} s",
-                      f"对抗式风格迁移，{final.total} 步，用时 {final.seconds:.1f} 秒"),
-    }
-    bar.progress(1.0, text=tr("Done.", "完成。"))
+    job = jobs.mine(TAG)
+    running = job is not None and job.running
+    b1, b2 = st.columns(2)
+    # the click's return value, not a callback: a callback would see the images and settings of the run before
+    if b1.button(tr("Stylize", "开始风格迁移"), type="primary", key=P + "run", disabled=style_img is None or running):
+        start_offline(cfg, content, style_img)
+        st.rerun()
+    b2.button(tr("Stop", "停止"), key=P + "stop", disabled=not running, on_click=lambda: jobs.control(jobs.mine(TAG), "stop"))
+    jobs.live(lambda: [jobs.mine(TAG)], [(lambda: progress_view(jobs.mine(TAG)), 0.5)])
 
 
 def run_pretrained(content, result_col) -> None:
@@ -138,7 +174,8 @@ def run_pretrained(content, result_col) -> None:
         return
     with st.spinner(tr("Running the generator…", "正在运行生成器…")):
         img = apply_style_model(sm.model, content, int(size))
-    st.session_state[P + "result"] = {"png": encode_png(img), "caption": f"{sm.name}: {sm.direction}"}
+    st.session_state[P + "result"] = {"png": encode_png(img), "caption": f"{sm.name}: {sm.direction}",
+                                      "created": time.time()}
 
 
 st.title(tr("Style transfer", "风格迁移"))

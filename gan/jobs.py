@@ -165,13 +165,19 @@ def _style_engine(spec: JobSpec) -> Engine:
 
 @dataclass(frozen=True)
 class StyleDone:
-    """The closing event of a style job that produced no event of its own (stopped before its first)."""
+    """The closing event of a style job that was stopped (the method itself only reports progress)."""
 
     step: int
     total: int
     status: str
     message: str = ""
     image: Any = None
+    size: tuple[int, int] = (0, 0)
+    seconds: float = 0.0
+
+    @property
+    def progress(self) -> float:
+        return self.step / max(self.total, 1)
 
     @property
     def finished(self) -> bool:
@@ -186,11 +192,16 @@ class StyleEngine(Engine):
         self.total_steps = cfg.steps
 
     def run(self):
+        from dataclasses import replace as with_fields
+
+        from .images import tensor_to_pil
         from .style.offline import stylize_iter
         for ev in stylize_iter(self.content, self.style, self.cfg):
+            if ev.image is not None:  # a picture, not a tensor: it crosses to the server as plain bytes
+                ev = with_fields(ev, image=tensor_to_pil(ev.image))
             self.step = ev.step
             if self._stop.is_set():
-                yield StyleDone(ev.step, ev.total, "stopped", f"stopped at step {ev.step}", ev.image)
+                yield StyleDone(ev.step, ev.total, "stopped", f"stopped at step {ev.step}", ev.image, ev.size, ev.seconds)
                 return
             yield ev
 
@@ -334,6 +345,7 @@ class Job:
         self.changes: list[dict] = []  # {"step": s, "changes": {...}}: reconfigurations, for marks on curves
         self.notes: list[str] = []  # refused reconfigurations and the like, for the page to show once
         self.toy: dict | None = None
+        self.image = None  # the latest picture a job sent (style transfer's preview, then its result)
         self.last = None  # the latest event
         self.error: str | None = None
         self.checkpoint: tuple[str, int] | None = None  # (folder, step) of the latest checkpoint written
@@ -406,6 +418,8 @@ class Job:
                     self.grids.append((ev.step, samples))
                 if getattr(ev, "toy", None) is not None:
                     self.toy = ev.toy
+                if getattr(ev, "image", None) is not None:
+                    self.image = ev.image
                 self.last = ev
                 self._trim()
             elif kind == "saved":
@@ -528,7 +542,9 @@ class Registry:
                     job._commands.put(("stop", None))
                     stop_sent = True
                 continue
-            except (EOFError, OSError):
+            except (EOFError, OSError) as e:  # the pipe broke: the worker is gone or sent what cannot arrive
+                log.warning("job %s: lost the worker's messages (%s)", job.id, e)
+                proc.join(2)
                 if not job.ended:
                     job._lost_worker(proc.exitcode)
                 break

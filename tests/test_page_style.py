@@ -57,22 +57,49 @@ def test_defaults_render_content_and_style():
     assert at.button(key="style_run") is not None
 
 
-def test_offline_run_gives_a_downloadable_result():
+def _job(at):
+    from gan.jobs import REGISTRY
+    return REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "style")
+
+
+def test_offline_run_is_a_job_that_survives_widget_changes_and_gives_a_downloadable_result():
     at = _page()
     at.select_slider(key="style_size").set_value(128)
-    at.slider(key="style_steps").set_value(10)
+    at.slider(key="style_steps").set_value(40)
     at.selectbox(key="style_style_preset").set_value("waves")
     at.button(key="style_run").click().run()
     assert not at.exception, at.exception
     assert not at.error
-    result = at.session_state["style_result"]
-    img = Image.open(io.BytesIO(result["png"]))
-    assert max(img.size) == 128 and img.mode == "RGB"
-    assert "10 steps" in result["caption"]
-    assert len(at.get("download_button")) == 1
-    # a rerun keeps the result (kept in session state, not recomputed)
+    job = _job(at)
+    assert job is not None and job.backend == "process" and job.running
+    assert at.button(key="style_run").disabled and not at.button(key="style_stop").disabled
+    at.slider(key="style_adv").set_value(1.0).run()  # a widget change: the job goes on
+    at.selectbox(key="style_content_preset").set_value("chelsea").run()
+    assert _job(at) is job and (job.running or job.status == "done")
+    assert job.join(120) and job.status == "done", job.error
     at.run()
-    assert at.session_state["style_result"]["png"] == result["png"] and len(at.get("download_button")) == 1
+    img = Image.open(io.BytesIO(job.extra["png"]))  # what the page shows and offers for download
+    assert max(img.size) == 128 and img.mode == "RGB"
+    assert any("40 steps" in (i.captions[0] if i.captions else "") for i in at.image)
+    assert len(at.get("download_button")) == 1
+    # a new session of the same browser (a reload) finds the result again
+    again = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    again.session_state["jobs_owner"] = at.session_state["jobs_owner"]
+    again.run()
+    assert len(again.get("download_button")) == 1
+
+
+def test_offline_run_can_be_stopped():
+    at = _page()
+    at.select_slider(key="style_size").set_value(128)
+    at.slider(key="style_steps").set_value(400)
+    at.button(key="style_run").click().run()
+    job = _job(at)
+    at.button(key="style_stop").click().run()
+    assert job.join(60) and job.status == "stopped"
+    at.run()
+    assert any("Stopped at step" in c.value for c in at.caption)
+    assert not at.get("download_button")  # a stopped run gives no result
 
 
 @pytest.mark.parametrize("name,data,needle", [

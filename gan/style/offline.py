@@ -104,6 +104,14 @@ class StyleEvent:
     def progress(self) -> float:
         return self.step / max(self.total, 1)
 
+    @property
+    def status(self) -> str:  # the job layer's word for where a run stands
+        return "done" if self.done else "running"
+
+    @property
+    def finished(self) -> bool:
+        return self.done
+
 
 def _blur_lum(x: torch.Tensor) -> torch.Tensor:
     lum = (x * torch.tensor([0.299, 0.587, 0.114], device=x.device).view(1, 3, 1, 1)).sum(1, keepdim=True)

@@ -209,10 +209,10 @@ def test_train_curve_grows_then_stop_download_and_generate_digits(page, server, 
     assert_no_exception(page)
     shot(page, "train-stopped")
 
-    # the stopped run is now "this session's run" on the Generate page: conditional digits
+    # the stopped run is now "Your run" on the Generate page: conditional digits
     assert nav(page, "Generate") == "Generate"
-    radio(page, "Generator", "This session's run")
-    page.get_by_text(re.compile(r"this session's run · cgan")).first.wait_for()  # its generator is loaded
+    radio(page, "Generator", "Your run")
+    page.get_by_text(re.compile(r"your run · cgan")).first.wait_for()  # its generator is loaded
     wait_idle(page)  # (a rerun after this would redraw the tabs with the first one selected)
     page.get_by_role("tab", name="Digits").click()
     page.get_by_role("tab", name="Digits", selected=True).wait_for()
