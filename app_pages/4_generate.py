@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
-import torch
 
 from gan import hub, sampling, timelapse, zoo
 from gan.hub import CheckpointError, HubError, LoadedGenerator
@@ -224,18 +223,17 @@ def walk_section(g: LoadedGenerator) -> None:
         return
     st.markdown(tr("**Move single latent dimensions** (starting from the start seed's z):",
                    "**单独移动隐变量的某几个维度**（从起点种子的 z 出发）："))
-    z = sampling.noise(1, g.latent_dim, a)
+    start = sampling.noise(1, g.latent_dim, a)[0].tolist()
     dims = min(3, g.latent_dim)
     cols = st.columns(dims)
-    for d in range(dims):
-        z[0, d] = cols[d].slider(f"z[{d}]", -3.0, 3.0, float(round(z[0, d].item(), 1)), 0.1, key=P + f"z{d}_{a}")
-    y = torch.tensor([label or 0]) if g.conditional else None
-    one = sampling.to_uint8(sampling.run_generator(g, z, y))[0]
+    edits = {d: cols[d].slider(f"z[{d}]", -3.0, 3.0, float(round(start[d], 1)), 0.1, key=P + f"z{d}_{a}")
+             for d in range(dims)}
+    one = sampling.edited_sample(g, a, edits, label)
     st.image(timelapse.to_pil(one, scale=4 if one.shape[0] <= 32 else 2), caption=tr("Edited z", "修改后的 z"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def mnist_sample() -> torch.Tensor | None:
+def mnist_sample():
     """1,000 real MNIST digits (B, 1, 28, 28) in [-1, 1], read once per process; None when absent."""
     from gan.data import DatasetMissing, load_images
     try:
@@ -296,25 +294,13 @@ def discriminator_section(g: LoadedGenerator) -> None:
         if a.mean() > 127:  # dark digit on a light background: invert to MNIST's light-on-dark
             a = 255 - a
         img = a
-    x = torch.from_numpy(np.asarray(img, dtype=np.float32) / 127.5 - 1.0)
-    x = x[None, None] if x.ndim == 2 else x.permute(2, 0, 1)[None]  # (1, C, H, W)
-    if x.shape[1] != channels:
-        x = x.mean(1, keepdim=True).expand(-1, channels, -1, -1)
-    if x.shape[-1] != size:
-        x = torch.nn.functional.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
-    dev = next(D.parameters()).device
-    with torch.inference_mode():
-        if g.conditional:
-            xs = x.to(dev).expand(g.n_classes, -1, -1, -1)
-            scores = torch.sigmoid(D(xs, torch.arange(g.n_classes, device=dev))).cpu()  # (n_classes,)
-        else:
-            scores = torch.sigmoid(D(x.to(dev))).cpu()
+    seen, scores = sampling.ask_discriminator(g, img)
     c1, c2 = st.columns([1, 2])
-    c1.image(timelapse.to_pil(sampling.to_uint8(x)[0], scale=4), caption=tr("What D sees", "D 看到的图像"))
+    c1.image(timelapse.to_pil(seen, scale=4), caption=tr("What D sees", "D 看到的图像"))
     if g.conditional:
         best = int(scores.argmax())
         c2.metric(tr("D(x, y), best class", "D(x, y)，最高的类别"), f"{scores[best]:.3f}", help=None)
-        c2.bar_chart({tr("D(x, y) for each class y", "各类别 y 的 D(x, y)"): scores.numpy()}, height=200)
+        c2.bar_chart({tr("D(x, y) for each class y", "各类别 y 的 D(x, y)"): scores}, height=200)
         st.session_state[P + "ask_score"] = float(scores[best])
     else:
         c2.metric("D(x)", f"{float(scores[0]):.3f}")

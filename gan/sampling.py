@@ -125,3 +125,38 @@ def class_counts(loaded: LoadedGenerator, n: int = 500, seed: int = 2024) -> np.
     labels = torch.randint(loaded.n_classes, (n,), generator=g).tolist() if loaded.conditional else None
     images = generate(loaded, n, seed=seed, labels=labels)
     return class_histogram(classify_images(images.cpu()).argmax(1)) * n
+
+
+@torch.inference_mode()
+def ask_discriminator(loaded: LoadedGenerator, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How real the loaded generator's D finds ``image`` (uint8, (H, W) or (H, W, C)).
+
+    Returns (what D sees as uint8, D(x) for an unconditional D or D(x, y) for every class y).
+    """
+    D = loaded.discriminator
+    if D is None:
+        raise ValueError("this generator came without its discriminator")
+    size = int(getattr(loaded.model, "image_size", 28))
+    channels = int(getattr(loaded.model, "channels", 1))
+    x = torch.from_numpy(np.asarray(image, dtype=np.float32) / 127.5 - 1.0)
+    x = x[None, None] if x.ndim == 2 else x.permute(2, 0, 1)[None]  # (1, C, H, W)
+    if x.shape[1] != channels:
+        x = x.mean(1, keepdim=True).expand(-1, channels, -1, -1)
+    if x.shape[-1] != size:
+        x = torch.nn.functional.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
+    dev = _device(D)
+    if loaded.conditional:
+        xs = x.to(dev).expand(loaded.n_classes, -1, -1, -1)
+        scores = torch.sigmoid(D(xs, torch.arange(loaded.n_classes, device=dev))).cpu()  # (n_classes,)
+    else:
+        scores = torch.sigmoid(D(x.to(dev))).cpu().reshape(1)
+    return to_uint8(x)[0], scores.numpy()
+
+
+def edited_sample(loaded: LoadedGenerator, seed: int, edits: dict[int, float], label: int | None = None) -> np.ndarray:
+    """One uint8 sample from the seed's z with some of its entries set (``edits``: index -> value)."""
+    z = noise(1, loaded.latent_dim, seed)
+    for d, v in edits.items():
+        z[0, d] = float(v)
+    y = torch.tensor([label or 0]) if loaded.conditional else None
+    return to_uint8(run_generator(loaded, z, y))[0]

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
-import torch
 
 from gan.device import device_name, pick_device
 from ui.i18n import LANG_KEY, LANGS, tr
