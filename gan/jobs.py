@@ -61,6 +61,13 @@ def limits() -> dict[str, int]:
     return {"max_jobs": env_int("GAN_MAX_JOBS", 4), "max_steps": env_int("GAN_MAX_STEPS", 1_000_000)}
 
 
+def _env_float(name: str, default: float) -> float:
+    try:
+        return max(0.1, float(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
 # ----------------------------------------------------------------------------- what to run
 
 @dataclass
@@ -80,7 +87,7 @@ class JobSpec:
     payload: dict = field(default_factory=dict)
     resume_from: str | None = None
     out_dir: str | None = None
-    checkpoint_every_s: float = 60.0
+    checkpoint_every_s: float = field(default_factory=lambda: _env_float("GAN_CHECKPOINT_EVERY_S", 60.0))
     paused: bool = False
     delay: float = 0.0
     idle_stop_s: float | None = None

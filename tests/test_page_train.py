@@ -218,3 +218,35 @@ def test_infogan_and_augmentation_settings_reach_the_run():
     assert record(at).status == "done"
     g = load_folder(record(at).checkpoint[0]).model
     assert g.code_embed is not None  # the InfoGAN generator was trained and saved
+
+
+def test_a_killed_worker_is_reported_within_5_s_and_its_checkpoint_loads_on_generate(monkeypatch):
+    import os
+    import signal
+    monkeypatch.setenv("GAN_CHECKPOINT_EVERY_S", "0.5")
+    at = page()
+    tiny_settings(at, steps=100_000, sample_every=5)
+    at.button(key="train_start").click().run()
+    job = record(at)
+    end = time.time() + 90
+    while job.checkpoint is None and time.time() < end:
+        time.sleep(0.1)
+    assert job.checkpoint is not None, "no periodic checkpoint"
+    os.kill(job.pid, signal.SIGKILL)
+    t0 = time.time()
+    while time.time() - t0 < 5:
+        at.run()
+        if any("stopped unexpectedly" in e.value for e in at.error):
+            break
+        time.sleep(0.2)
+    assert any("stopped unexpectedly" in e.value and "checkpoint from step" in e.value for e in at.error), \
+        [e.value for e in at.error]
+    assert time.time() - t0 < 5
+    assert not at.exception
+    gen = AppTest.from_file(str(ROOT / "app_pages" / "4_generate.py"), default_timeout=60)
+    gen.session_state["jobs_owner"] = at.session_state["jobs_owner"]
+    gen.session_state["gen_source_kind"] = "session"
+    gen.run()
+    assert not gen.exception and not gen.error, [e.value for e in gen.error]
+    assert any("your run" in c.value for c in gen.caption)
+    assert gen.image, "the killed run's last checkpoint generates digits"
