@@ -17,7 +17,7 @@ import torch
 
 from gan import hub, sampling, timelapse, zoo
 from gan.hub import CheckpointError, HubError, LoadedGenerator
-from gan.train import make_grid
+from gan.images import images_uint8, make_grid
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
@@ -198,7 +198,7 @@ def walk_section(g: LoadedGenerator) -> None:
     if g.conditional:
         label = st.selectbox(tr("Digit", "数字"), list(range(g.n_classes)), key=P + "walk_label")
     imgs = sampling.latent_walk(g, a, b, frames=frames, label=label)  # (frames, C, H, W)
-    frames_u8 = list(sampling.to_uint8(imgs))
+    frames_u8 = list(images_uint8(imgs))
     st.image(timelapse.gif_bytes(frames_u8, duration_ms=120, scale=4 if imgs.shape[-1] <= 32 else 2),
              caption=tr(f"Seed {a} → seed {b}", f"种子 {a} → 种子 {b}"))
     show(make_grid(imgs, nrow=frames), tr("All frames", "全部帧"), f"walk-{a}-{b}.png", P + "walk_png")
@@ -212,7 +212,7 @@ def walk_section(g: LoadedGenerator) -> None:
     for d in range(dims):
         z[0, d] = cols[d].slider(f"z[{d}]", -3.0, 3.0, float(round(z[0, d].item(), 1)), 0.1, key=P + f"z{d}_{a}")
     y = torch.tensor([label or 0]) if g.conditional else None
-    one = sampling.to_uint8(sampling.run_generator(g, z, y))[0]
+    one = images_uint8(sampling.run_generator(g, z, y))[0]
     st.image(timelapse.to_pil(one, scale=4 if one.shape[0] <= 32 else 2), caption=tr("Edited z", "修改后的 z"))
 
 
@@ -233,7 +233,7 @@ def real_image(index: int) -> np.ndarray | None:
     images = mnist_sample()
     if images is None:
         return None
-    return sampling.to_uint8(images[index % len(images)][None])[0]
+    return images_uint8(images[index % len(images)][None])[0]
 
 
 def discriminator_section(g: LoadedGenerator) -> None:
@@ -255,7 +255,7 @@ def discriminator_section(g: LoadedGenerator) -> None:
     img: np.ndarray | None = None
     if what == "generated":
         seed = seed_input(P + "ask_seed")
-        img = sampling.to_uint8(sampling.generate(g, 1, seed=seed))[0]
+        img = images_uint8(sampling.generate(g, 1, seed=seed))[0]
     elif what == "real":
         idx = st.number_input(tr("Image number", "图像编号"), 0, 999, 0, key=P + "ask_index")
         img = real_image(int(idx))
@@ -292,7 +292,7 @@ def discriminator_section(g: LoadedGenerator) -> None:
         else:
             scores = torch.sigmoid(D(x.to(dev))).cpu()
     c1, c2 = st.columns([1, 2])
-    c1.image(timelapse.to_pil(sampling.to_uint8(x)[0], scale=4), caption=tr("What D sees", "D 看到的图像"))
+    c1.image(timelapse.to_pil(images_uint8(x)[0], scale=4), caption=tr("What D sees", "D 看到的图像"))
     if g.conditional:
         best = int(scores.argmax())
         c2.metric(tr("D(x, y), best class", "D(x, y)，最高的类别"), f"{scores[best]:.3f}", help=None)

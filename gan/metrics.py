@@ -152,10 +152,12 @@ def write_train_split(dest: str | Path, root: str | None = None) -> Path:
     """
     import gzip
     import struct
+
+    from .images import to_uint8
     split = mnist_split(root)
     raw = Path(dest) / "MNIST" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    x = ((split.train_images[:, 0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()  # (N, 28, 28)
+    x = to_uint8(split.train_images[:, 0]).numpy()  # (N, 28, 28)
     y = split.train_labels.to(torch.uint8).numpy()
     with gzip.open(raw / "t10k-images-idx3-ubyte.gz", "wb") as f:
         f.write(struct.pack(">HBB3I", 0, 8, 3, *x.shape) + x.tobytes())

@@ -1,7 +1,6 @@
-"""Sampling from loaded generators: seeded noise, labels, latent walks, uint8 conversion."""
+"""Sampling from loaded generators: seeded noise, labels, latent walks (pixels: gan.images)."""
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from .hub import LoadedGenerator
@@ -105,10 +104,3 @@ def latent_walk(loaded: LoadedGenerator, seed_a: int, seed_b: int, frames: int =
     z = slerp(za, zb, torch.linspace(0, 1, frames))
     y = torch.full((frames,), int(label or 0)) if loaded.conditional else None
     return run_generator(loaded, z, y)
-
-
-def to_uint8(images: torch.Tensor) -> np.ndarray:
-    """(B, C, H, W) in [-1, 1] -> uint8 (B, H, W) for gray or (B, H, W, 3) for colour."""
-    arr = ((images.detach().cpu().clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)
-    arr = arr.permute(0, 2, 3, 1).numpy()
-    return arr[..., 0] if arr.shape[-1] == 1 else arr
