@@ -4,9 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from gan import hub
+from gan.images import make_grid
 from gan.sampling import class_grid
 from gan.timelapse import png_bytes
-from gan.train import make_grid
 from ui.errors import guard
 from ui.i18n import tr
 from ui.sidebar import PAGES

@@ -16,7 +16,7 @@ import streamlit as st
 
 from gan import hub, sampling, timelapse, zoo
 from gan.hub import CheckpointError, HubError, LoadedGenerator
-from gan.train import make_grid
+from gan.images import images_uint8, make_grid
 from ui import jobs
 from ui.errors import guard
 from ui.i18n import md, tr
@@ -215,7 +215,7 @@ def walk_section(g: LoadedGenerator) -> None:
     if g.conditional:
         label = st.selectbox(tr("Digit", "数字"), list(range(g.n_classes)), key=P + "walk_label")
     imgs = sampling.latent_walk(g, a, b, frames=frames, label=label)  # (frames, C, H, W)
-    frames_u8 = list(sampling.to_uint8(imgs))
+    frames_u8 = list(images_uint8(imgs))
     st.image(timelapse.gif_bytes(frames_u8, duration_ms=120, scale=4 if imgs.shape[-1] <= 32 else 2),
              caption=tr(f"Seed {a} → seed {b}", f"种子 {a} → 种子 {b}"))
     show(make_grid(imgs, nrow=frames), tr("All frames", "全部帧"), f"walk-{a}-{b}.png", P + "walk_png")
@@ -249,7 +249,7 @@ def real_image(index: int) -> np.ndarray | None:
     images = mnist_sample()
     if images is None:
         return None
-    return sampling.to_uint8(images[index % len(images)][None])[0]
+    return images_uint8(images[index % len(images)][None])[0]
 
 
 def discriminator_section(g: LoadedGenerator) -> None:
@@ -271,7 +271,7 @@ def discriminator_section(g: LoadedGenerator) -> None:
     img: np.ndarray | None = None
     if what == "generated":
         seed = seed_input(P + "ask_seed")
-        img = sampling.to_uint8(sampling.generate(g, 1, seed=seed))[0]
+        img = images_uint8(sampling.generate(g, 1, seed=seed))[0]
     elif what == "real":
         idx = st.number_input(tr("Image number", "图像编号"), 0, 999, 0, key=P + "ask_index")
         img = real_image(int(idx))

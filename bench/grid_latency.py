@@ -21,8 +21,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gan import hub, sampling, timelapse  # noqa: E402
+from gan.images import make_grid  # noqa: E402
 from gan.models import build  # noqa: E402
-from gan.train import make_grid  # noqa: E402
 
 
 def generator() -> tuple[hub.LoadedGenerator, str]:

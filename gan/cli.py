@@ -179,7 +179,8 @@ def cmd_sample(args) -> int:
     import numpy as np
 
     from .hub import load_generator
-    from .sampling import generate, to_uint8
+    from .images import images_uint8, make_grid
+    from .sampling import generate
 
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".npy"):
@@ -195,11 +196,10 @@ def cmd_sample(args) -> int:
     try:
         if out.suffix.lower() == ".npy":
             with open(tmp, "wb") as f:
-                np.save(f, to_uint8(images))
+                np.save(f, images_uint8(images))
         else:
             from PIL import Image
 
-            from .train import make_grid
             Image.fromarray(make_grid(images, nrow=10 if args.label is None and loaded.conditional else None)).save(tmp, format="PNG")
         tmp.replace(out)
     finally:

@@ -1,17 +1,30 @@
 """Load, save and push generators: local folders, Hugging Face Hub repo ids, bundled fallbacks.
 
-Weights are only ever read as safetensors or with ``torch.load(..., weights_only=True)``; a pickle
-that needs code to load is refused. Every failure is a :class:`CheckpointError` or :class:`HubError`
-with a message meant for a person.
+Generators mix in huggingface_hub's ``PyTorchModelHubMixin`` and this module uses its public API:
+``save_pretrained`` writes a checkpoint (``config.json`` with the constructor's keyword arguments,
+``model.safetensors``, ``README.md``), ``from_pretrained(folder, strict=True)`` reads one back and
+``push_to_hub`` uploads one. The project adds to ``config.json`` (``model_type``, ``discriminator``,
+``gan_studio``) and may store ``discriminator.safetensors`` next to the generator; a folder written by
+a bare ``save_pretrained`` (no ``model_type``) loads too, its family found from its weights' keys.
+
+Around the mixin the project's rules hold: weights are safetensors only (a pickle is never
+unpickled, except the one public ``pytorch_model.bin`` in ``KNOWN_HUB``, read with
+``torch.load(weights_only=True)``); sizes are checked before a file is downloaded or read; keys and
+shapes are checked against the model from the file's header before any tensor is read, and loading
+is strict; NaN or infinite weights are refused. Every failure is a :class:`CheckpointError` or
+:class:`HubError` with a message meant for a person.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import pickle
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +32,16 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .models import MODELS, discriminator_class, family_of, generator_class, model_config, spec
+from .models import MODELS, discriminator_class, family_of, generator_class, spec
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DIR = PROJECT_ROOT / "checkpoints"
 MAX_WEIGHTS_BYTES = 512 * 1024 * 1024  # refuse anything larger than this before reading it
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.pt", "model.pth")
+MAX_TEXT_BYTES = 1024 * 1024  # config.json and README.md from the Hub
+WEIGHTS_FILE = "model.safetensors"  # the mixin's file name (huggingface_hub.constants.SAFETENSORS_SINGLE_FILE)
+DISCRIMINATOR_FILE = "discriminator.safetensors"
+WEIGHT_FILES = (WEIGHTS_FILE, DISCRIMINATOR_FILE)  # the only weights a checkpoint folder may hold
+REFUSED_FILES = ("pytorch_model.bin", "model.pt", "model.pth", "model.ckpt")  # pickles: named in errors, never read
 
 # Public Hub generators the app knows, with the family whose layout their weights use.
 KNOWN_HUB: dict[str, dict] = {
@@ -46,16 +63,42 @@ class HubError(RuntimeError):
 
 # ----------------------------------------------------------------------------- safe reading
 
-def load_state_dict_file(path: str | Path) -> dict[str, torch.Tensor]:
-    """Read a state dict from safetensors or a weights-only torch file; refuse anything else."""
-    path = Path(path)
+def _size(n: int) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n} bytes"
+
+
+def _too_big(name: str, size: int, limit: int) -> str:
+    return f"{name} is {_size(size)}, over the {_size(limit)} limit"
+
+
+def _check_size(path: Path, limit: int | None = None) -> None:
+    """Refuse a missing, empty or oversized file (over ``MAX_WEIGHTS_BYTES``) from its size alone."""
+    limit = MAX_WEIGHTS_BYTES if limit is None else limit
     if not path.is_file():
         raise CheckpointError(f"weights file not found: {path.name}")
     size = path.stat().st_size
     if size == 0:
         raise CheckpointError(f"{path.name} is empty")
-    if size > MAX_WEIGHTS_BYTES:
-        raise CheckpointError(f"{path.name} is {size / 2**20:.0f} MB, over the {MAX_WEIGHTS_BYTES // 2**20} MB limit")
+    if size > limit:
+        raise CheckpointError(_too_big(path.name, size, limit))
+
+
+def safetensors_shapes(path: str | Path) -> dict[str, tuple[int, ...]]:
+    """Tensor names and shapes from a safetensors file's header (size-checked first; no tensor is read)."""
+    from safetensors import SafetensorError, safe_open
+    path = Path(path)
+    _check_size(path)
+    try:
+        with safe_open(str(path), framework="pt", device="cpu") as f:
+            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except (SafetensorError, OSError, ValueError, RuntimeError) as e:
+        raise CheckpointError(f"{path.name} is not a valid safetensors file ({_short(e)})") from None
+
+
+def load_state_dict_file(path: str | Path) -> dict[str, torch.Tensor]:
+    """Read a state dict from safetensors or a weights-only torch file; refuse anything else."""
+    path = Path(path)
+    _check_size(path)
     if path.suffix == ".safetensors":
         from safetensors import SafetensorError
         from safetensors.torch import load_file
@@ -83,25 +126,37 @@ def _short(e: BaseException, limit: int = 160) -> str:
     return text[:limit]
 
 
-def strict_load(model: nn.Module, state: dict[str, torch.Tensor], what: str = "weights") -> nn.Module:
-    """Load ``state`` into ``model`` only if keys and shapes match exactly; else explain the mismatch."""
-    expected = model.state_dict()
-    missing = [k for k in expected if k not in state]
-    unexpected = [k for k in state if k not in expected]
-    wrong = [f"{k} {tuple(state[k].shape)} != {tuple(v.shape)}" for k, v in expected.items()
-             if k in state and tuple(state[k].shape) != tuple(v.shape)]
-    if missing or unexpected or wrong:
-        parts = []
-        if missing:
-            parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
-        if unexpected:
-            parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
-        if wrong:
-            parts.append(f"{len(wrong)} with the wrong shape (e.g. {wrong[0]})")
-        raise CheckpointError(f"{what} do not match {type(model).__name__}: " + "; ".join(parts))
+def _shapes(state: dict[str, torch.Tensor]) -> dict[str, tuple[int, ...]]:
+    return {k: tuple(v.shape) for k, v in state.items()}
+
+
+def _mismatch(expected: dict[str, tuple], got: dict[str, tuple]) -> str:
+    """'' when keys and shapes match exactly, else what differs, for a person."""
+    missing = [k for k in expected if k not in got]
+    unexpected = [k for k in got if k not in expected]
+    wrong = [f"{k} {got[k]} != {v}" for k, v in expected.items() if k in got and got[k] != v]
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
+    if unexpected:
+        parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
+    if wrong:
+        parts.append(f"{len(wrong)} with the wrong shape (e.g. {wrong[0]})")
+    return "; ".join(parts)
+
+
+def _check_finite(state: dict[str, torch.Tensor], what: str) -> None:
     bad = [k for k, v in state.items() if v.is_floating_point() and not torch.isfinite(v).all()]
     if bad:
         raise CheckpointError(f"{what} contain NaN or infinite values (e.g. {bad[0]})")
+
+
+def strict_load(model: nn.Module, state: dict[str, torch.Tensor], what: str = "weights") -> nn.Module:
+    """Load ``state`` into ``model`` only if keys and shapes match exactly; else explain the mismatch."""
+    problem = _mismatch(_shapes(model.state_dict()), _shapes(state))
+    if problem:
+        raise CheckpointError(f"{what} do not match {type(model).__name__}: {problem}")
+    _check_finite(state, what)
     model.load_state_dict(state, strict=True)
     return model
 
@@ -133,32 +188,36 @@ class LoadedGenerator:
         return int(getattr(self.model, "n_classes", 0))
 
 
-def _save_safetensors(model: nn.Module, path: Path) -> None:
-    from safetensors.torch import save_file
-    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(path))
+def _save_pretrained(model: nn.Module, folder: Path) -> dict:
+    """``model.save_pretrained(folder)`` (the mixin's public save); returns the config.json it wrote."""
+    model.save_pretrained(folder)
+    return _read_config(folder)
 
 
 def save_generator(model: nn.Module, out_dir: str | Path, *, discriminator: nn.Module | None = None,
                    extra: dict | None = None, card: str | None = None) -> Path:
     """Write ``config.json`` + ``model.safetensors`` (+ ``discriminator.safetensors``) + ``README.md``.
 
-    Written to a temporary folder first and moved into place, so a failure leaves no partial files.
+    The mixin's ``save_pretrained`` writes the weights and a config.json of the constructor's keyword
+    arguments; the project adds ``model_type`` (the registry's family name), the discriminator's
+    config and ``gan_studio`` (``extra``: training config, metrics) to that config, and writes its own
+    model card (``card``, or :func:`model_card`). Written to a temporary folder first and moved into
+    place, so a failure leaves no partial files.
     """
     out_dir = Path(out_dir)
     family = family_of(model)
-    config = {"model_type": family, **model_config(model)}
-    if discriminator is not None:
-        config["discriminator"] = model_config(discriminator)
-    if extra:
-        config["gan_studio"] = extra
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir.parent))
     try:
-        (tmp / "config.json").write_text(json.dumps(config, indent=2, default=str))
-        _save_safetensors(model, tmp / "model.safetensors")
+        config = {"model_type": family, **_save_pretrained(model, tmp)}
         if discriminator is not None:
-            _save_safetensors(discriminator, tmp / "discriminator.safetensors")
+            d_dir = tmp / ".discriminator"
+            config["discriminator"] = _save_pretrained(discriminator, d_dir)
+            (d_dir / WEIGHTS_FILE).replace(tmp / DISCRIMINATOR_FILE)
+            shutil.rmtree(d_dir)
+        if extra:
+            config["gan_studio"] = extra
+        (tmp / "config.json").write_text(json.dumps(config, indent=2, default=str))
         (tmp / "README.md").write_text(card if card is not None else model_card(config))
         if out_dir.exists():
             for f in tmp.iterdir():
@@ -197,6 +256,8 @@ def _read_config(folder: Path) -> dict:
     path = folder / "config.json"
     if not path.is_file():
         raise CheckpointError(f"{folder.name}: no config.json (expected config.json + model.safetensors)")
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise CheckpointError(f"{folder.name}/{_too_big('config.json', path.stat().st_size, MAX_TEXT_BYTES)}")
     try:
         config = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -207,46 +268,107 @@ def _read_config(folder: Path) -> dict:
 
 
 def _kwargs_for(cls: type, config: dict) -> dict:
+    """The entries of ``config`` that ``cls.__init__`` takes (what ``from_pretrained`` passes it)."""
     import inspect
     params = inspect.signature(cls.__init__).parameters
     return {k: v for k, v in config.items() if k in params and k != "self"}
 
 
-def _build(cls: type, kwargs: dict, where: str) -> nn.Module:
+def _build(cls: type, kwargs: dict, where: str, device: str | None = None) -> nn.Module:
     try:
-        return cls(**kwargs)
+        with torch.device(device) if device else contextlib.nullcontext():
+            return cls(**kwargs)
     except (TypeError, ValueError, RuntimeError) as e:
         raise CheckpointError(f"{where}: config.json does not describe a valid model ({_short(e)})") from None
 
 
+def _expected_shapes(cls: type, config: dict, where: str) -> dict[str, tuple[int, ...]]:
+    """Keys and shapes of ``cls`` built from ``config``, on the meta device (no memory, no init)."""
+    return _shapes(_build(cls, _kwargs_for(cls, config), where, device="meta").state_dict())
+
+
+def _guess_family(config: dict, shapes: dict[str, tuple], where: str) -> str:
+    """The registered family whose generator, built from ``config``, has exactly these keys and shapes."""
+    for name in MODELS:
+        try:
+            if _expected_shapes(generator_class(name), config, where) == shapes:
+                return name
+        except CheckpointError:
+            continue
+    raise CheckpointError(f"{where}: config.json has no model_type and the weights match no registered "
+                          f"family ({', '.join(MODELS)})")
+
+
+_QUIET = threading.Lock()
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """The mixin prints "Loading weights from local directory"; keep it off the CLI's stdout.
+
+    ``redirect_stdout`` swaps ``sys.stdout`` for the whole process, so calls are serialised (two
+    overlapping swaps could otherwise restore each other's buffer)."""
+    with _QUIET, contextlib.redirect_stdout(io.StringIO()):
+        yield
+
+
+def _from_pretrained(cls: type, folder: Path, config: dict, where: str) -> nn.Module:
+    """``cls.from_pretrained(folder, strict=True)`` once the weights' size, keys and shapes are right."""
+    weights = folder / WEIGHTS_FILE
+    problem = _mismatch(_expected_shapes(cls, config, where), safetensors_shapes(weights))
+    if problem:
+        raise CheckpointError(f"{where} weights do not match {cls.__name__}: {problem}")
+    from safetensors import SafetensorError
+    try:
+        with _quiet_stdout():
+            model = cls.from_pretrained(folder, strict=True, map_location="cpu")
+    except (SafetensorError, TypeError, ValueError, RuntimeError, OSError) as e:
+        raise CheckpointError(f"{where}: {WEIGHTS_FILE} could not be loaded ({_short(e)})") from None
+    _check_finite(model.state_dict(), f"{where} weights")
+    return model.eval()
+
+
+def _no_weights(folder: Path) -> CheckpointError:
+    refused = [n for n in REFUSED_FILES if (folder / n).is_file()]
+    if refused:
+        return CheckpointError(f"{folder.name}: only {WEIGHTS_FILE} is loaded, not {refused[0]} "
+                               "(pickle files can run code; convert the weights to safetensors)")
+    return CheckpointError(f"{folder.name}: no weights (expected {WEIGHTS_FILE})")
+
+
 def load_folder(folder: str | Path, *, origin: str = "local", source: str | None = None) -> LoadedGenerator:
-    """Load a generator (and its discriminator when saved) from a project-format folder."""
+    """Load a generator (and its discriminator when saved) from a checkpoint folder.
+
+    Accepts the project's folders (config.json with ``model_type``) and a bare ``save_pretrained``
+    folder (the family is found from the weights' keys). The generator is read by the mixin's
+    ``from_pretrained(strict=True)``; the discriminator, which ``from_pretrained`` cannot reach (it only
+    reads ``model.safetensors``), by :func:`strict_load`.
+    """
     folder = Path(folder)
     if folder.is_file() and folder.suffix == ".zip":
         return _load_zip(folder, origin=origin, source=source)
     if not folder.is_dir():
         raise CheckpointError(f"checkpoint folder not found: {folder}")
     config = _read_config(folder)
+    if not (folder / WEIGHTS_FILE).is_file():
+        raise _no_weights(folder)
     family = config.get("model_type")
-    weights = next((folder / n for n in WEIGHT_FILES if (folder / n).is_file()), None)
-    if weights is None:
-        raise CheckpointError(f"{folder.name}: no weights (expected one of {', '.join(WEIGHT_FILES)})")
-    state = load_state_dict_file(weights)
     if family is None:
-        family = _guess_family(state)
+        family = _guess_family(config, safetensors_shapes(folder / WEIGHTS_FILE), folder.name)
     try:
         cls = generator_class(family)
-    except ValueError as e:
+    except (ValueError, TypeError) as e:
         raise CheckpointError(f"{folder.name}: {e}") from None
-    model = strict_load(_build(cls, _kwargs_for(cls, config), folder.name), state, f"{folder.name} weights")
+    model = _from_pretrained(cls, folder, config, folder.name)
     disc = None
-    if (folder / "discriminator.safetensors").is_file() and spec(family).discriminator:
+    if (folder / DISCRIMINATOR_FILE).is_file() and spec(family).discriminator:
         dcls = discriminator_class(family)
-        disc = strict_load(_build(dcls, _kwargs_for(dcls, config.get("discriminator", {})), folder.name),
-                           load_state_dict_file(folder / "discriminator.safetensors"), f"{folder.name} discriminator")
+        d_config = config.get("discriminator", {})
+        disc = strict_load(_build(dcls, _kwargs_for(dcls, d_config if isinstance(d_config, dict) else {}), folder.name),
+                           load_state_dict_file(folder / DISCRIMINATOR_FILE), f"{folder.name} discriminator")
         disc.eval()
     card = (folder / "README.md").read_text(errors="replace") if (folder / "README.md").is_file() else ""
-    return LoadedGenerator(model.eval(), family, config, source or str(folder), disc, origin, card=card)
+    return LoadedGenerator(model, family, config, source or str(folder), disc, origin, card=card)
 
 
 def _load_zip(path: Path, *, origin: str, source: str | None) -> LoadedGenerator:
@@ -255,38 +377,35 @@ def _load_zip(path: Path, *, origin: str, source: str | None) -> LoadedGenerator
         return load_folder(tmp, origin=origin, source=source or path.name)
 
 
-def extract_checkpoint_zip(data: bytes, dest: Path, max_bytes: int = MAX_WEIGHTS_BYTES) -> Path:
-    """Safely unpack a zipped checkpoint (flat files only, bounded size) into ``dest``."""
-    import io
+def extract_checkpoint_zip(data: bytes, dest: Path, max_bytes: int | None = None) -> Path:
+    """Safely unpack a zipped checkpoint (flat files only, at most ``max_bytes`` in all) into ``dest``."""
+    max_bytes = MAX_WEIGHTS_BYTES if max_bytes is None else max_bytes
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise CheckpointError("the upload is not a zip file") from None
     total = 0
+    names: set[str] = set()
     with zf:
         for info in zf.infolist():
             if info.is_dir():
                 continue
             name = Path(info.filename).name
-            if name not in ("config.json", "README.md", "discriminator.safetensors", *WEIGHT_FILES):
+            names.add(name)
+            if name not in ("config.json", "README.md", *WEIGHT_FILES):
                 continue
             total += info.file_size
             if total > max_bytes:
                 raise CheckpointError("the zip unpacks to more than the size limit")
             (dest / name).write_bytes(zf.read(info))
+    refused = sorted(names & set(REFUSED_FILES))
+    if refused and WEIGHTS_FILE not in names:
+        raise CheckpointError(f"the zip holds {refused[0]}, not {WEIGHTS_FILE}; only safetensors weights are loaded")
     return dest
-
-
-def _guess_family(state: dict) -> str:
-    shape = tuple(state.get("model.0.weight", torch.empty(0)).shape)
-    if len(shape) == 4 and "model.12.weight" in state:
-        return "huggan-dcgan"
-    raise CheckpointError("config.json has no model_type and the weights match no known layout")
 
 
 def zip_checkpoint(folder: str | Path) -> bytes:
     """The files of a checkpoint folder as zip bytes (for a download button)."""
-    import io
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for f in sorted(Path(folder).iterdir()):
@@ -348,18 +467,30 @@ def _probe(url: str, timeout: float = 3.0) -> None:
         raise HubError(f"cannot reach the Hub at {parts.hostname} ({_short(e)}); check the connection") from None
 
 
-def hub_download(repo_id: str, filename: str, repo_type: str = "model", timeout: float = 10.0) -> Path:
-    """Fetch one file from the Hub (or the ``HF_ENDPOINT`` server) into the local cache."""
+def hub_download(repo_id: str, filename: str, repo_type: str = "model", timeout: float = 10.0,
+                 max_bytes: int | None = None) -> Path:
+    """Fetch one file from the Hub (or the ``HF_ENDPOINT`` server) into the local cache.
+
+    The file's size is asked first (a HEAD request) and a file over ``max_bytes`` is refused before
+    anything is downloaded (``max_bytes`` defaults to ``MAX_WEIGHTS_BYTES``).
+    """
+    max_bytes = MAX_WEIGHTS_BYTES if max_bytes is None else max_bytes
     if not is_repo_id(repo_id):
         raise HubError(f"{repo_id!r} is not a Hub repo id (expected owner/name)")
     if hub_offline():
         raise HubError(f"offline (HF_HUB_OFFLINE=1): cannot download {repo_id}/{filename}")
-    from huggingface_hub import hf_hub_download
+    from huggingface_hub import get_hf_file_metadata, hf_hub_download, hf_hub_url
     from huggingface_hub import errors as hf_errors
     _probe(_endpoint() or "https://huggingface.co", timeout=min(timeout, 3.0))
     try:
-        return Path(hf_hub_download(repo_id, filename, repo_type=repo_type, endpoint=_endpoint(),
+        url = hf_hub_url(repo_id, filename, repo_type=repo_type, endpoint=_endpoint())
+        size = get_hf_file_metadata(url, timeout=timeout, endpoint=_endpoint()).size
+        if size is not None and size > max_bytes:
+            raise CheckpointError(f"{repo_id}: {_too_big(filename, size, max_bytes)}; not downloaded")
+        path = Path(hf_hub_download(repo_id, filename, repo_type=repo_type, endpoint=_endpoint(),
                                     etag_timeout=timeout))
+    except CheckpointError:
+        raise
     except hf_errors.RepositoryNotFoundError:
         raise HubError(f"Hub repo {repo_id!r} was not found (or is private)") from None
     except hf_errors.LocalEntryNotFoundError:  # a subclass of EntryNotFoundError: catch it first
@@ -368,18 +499,37 @@ def hub_download(repo_id: str, filename: str, repo_type: str = "model", timeout:
         raise HubError(f"Hub repo {repo_id!r} has no file {filename!r}") from None
     except Exception as e:  # connection errors come from several libraries
         raise HubError(f"could not download {repo_id}/{filename}: {_short(e)}") from None
+    if path.stat().st_size > max_bytes:  # the server's size was missing or wrong
+        raise CheckpointError(f"{repo_id}: {_too_big(filename, path.stat().st_size, max_bytes)}")
+    return path
 
 
-def _hub_file_exists(repo_id: str, filename: str) -> Path | None:
+def _hub_optional(repo_id: str, filename: str, max_bytes: int | None = None) -> Path | None:
+    """:func:`hub_download`, or None when the repo has no such file."""
     try:
-        return hub_download(repo_id, filename)
+        return hub_download(repo_id, filename, max_bytes=max_bytes)
     except HubError as e:
         if "has no file" in str(e):
             return None
         raise
 
 
+def _place(src: Path, dest: Path) -> None:
+    """Put a cached Hub file into a staging folder: a link where the file system allows, else a copy."""
+    try:
+        dest.symlink_to(src.resolve())
+    except OSError:
+        shutil.copy(src, dest)
+
+
 def load_from_hub(repo_id: str) -> LoadedGenerator:
+    """A generator from a Hub repo: config.json + model.safetensors (+ discriminator, model card).
+
+    The files are fetched with their sizes checked first, staged in a temporary folder and loaded with
+    :func:`load_folder` (the mixin's ``from_pretrained``, strict). ``from_pretrained(repo_id)`` is not
+    called on the repo itself: it would download before any size check and fall back to unpickling
+    ``pytorch_model.bin`` when there is no safetensors file.
+    """
     known = KNOWN_HUB.get(repo_id)
     if known:
         path = hub_download(repo_id, known["filename"], known.get("repo_type", "model"))
@@ -387,21 +537,18 @@ def load_from_hub(repo_id: str) -> LoadedGenerator:
         model = strict_load(cls(**known["config"]), load_state_dict_file(path), repo_id)
         return LoadedGenerator(model.eval(), known["family"], {"model_type": known["family"], **known["config"]},
                                repo_id, origin="hub")
-    config_path = hub_download(repo_id, "config.json")
+    config_path = hub_download(repo_id, "config.json", max_bytes=MAX_TEXT_BYTES)
+    weights = _hub_optional(repo_id, WEIGHTS_FILE)
+    if weights is None:
+        raise HubError(f"Hub repo {repo_id!r} has no {WEIGHTS_FILE} (only safetensors weights are loaded)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        shutil.copy(config_path, folder / "config.json")
-        for name in WEIGHT_FILES:
-            found = _hub_file_exists(repo_id, name)
+        _place(config_path, folder / "config.json")
+        _place(weights, folder / WEIGHTS_FILE)
+        for optional, limit in ((DISCRIMINATOR_FILE, None), ("README.md", MAX_TEXT_BYTES)):
+            found = _hub_optional(repo_id, optional, limit)
             if found:
-                shutil.copy(found, folder / name)
-                break
-        else:
-            raise HubError(f"Hub repo {repo_id!r} has none of {', '.join(WEIGHT_FILES)}")
-        for optional in ("discriminator.safetensors", "README.md"):
-            found = _hub_file_exists(repo_id, optional)
-            if found:
-                shutil.copy(found, folder / optional)
+                _place(found, folder / optional)
         return load_folder(folder, origin="hub", source=repo_id)
 
 
@@ -441,20 +588,33 @@ def load_generator(source: str | Path, *, fallback: bool = True) -> LoadedGenera
 
 
 def push(folder: str | Path, repo_id: str, token: str | None = None, private: bool = False) -> str:
-    """Upload a checkpoint folder to the Hub (creating the repo); returns the repo URL."""
+    """Upload a checkpoint folder to the Hub (creating the repo) with the mixin's ``push_to_hub``.
+
+    The folder is loaded first (strictly: nothing that does not load is pushed); ``push_to_hub``
+    then writes the generator, its config.json and the folder's model card in one commit. It can
+    only carry the one model, so a discriminator follows in a second commit. Like every
+    huggingface_hub call without an ``endpoint``, it uses the ``HF_ENDPOINT`` that was set when
+    huggingface_hub was imported. Returns the repo's URL.
+    """
     folder = Path(folder)
-    load_folder(folder)  # refuse to push something that does not load
+    loaded = load_folder(folder)  # refuse to push something that does not load
     if not is_repo_id(repo_id):
         raise HubError(f"{repo_id!r} is not a Hub repo id (expected owner/name)")
     if hub_offline():
         raise HubError("offline (HF_HUB_OFFLINE=1): cannot push")
-    from huggingface_hub import HfApi
+    from huggingface_hub import HfApi, constants
+    config = {"model_type": loaded.family, **loaded.config}
     if not (folder / "README.md").is_file():
-        (folder / "README.md").write_text(model_card(_read_config(folder)))
-    api = HfApi(endpoint=_endpoint(), token=token)
+        (folder / "README.md").write_text(model_card(config))
+    card = (folder / "README.md").read_text(errors="replace")
     try:
-        url = api.create_repo(repo_id, private=private, exist_ok=True)
-        api.upload_folder(repo_id=repo_id, folder_path=str(folder), commit_message="Upload GAN Studio generator")
+        commit = loaded.model.push_to_hub(repo_id, config=config, private=private, token=token,
+                                          commit_message="Upload GAN Studio generator",
+                                          model_card_kwargs={"card": card})
+        if (folder / DISCRIMINATOR_FILE).is_file():
+            HfApi(token=token).upload_file(path_or_fileobj=str(folder / DISCRIMINATOR_FILE),
+                                           path_in_repo=DISCRIMINATOR_FILE, repo_id=repo_id,
+                                           commit_message="Upload GAN Studio discriminator")
     except Exception as e:
         raise HubError(f"could not push to {repo_id}: {_short(e)}") from None
-    return str(url)
+    return str(getattr(commit, "repo_url", "") or f"{constants.ENDPOINT}/{repo_id}")

@@ -1,4 +1,9 @@
-"""Safe decoding and normalising of untrusted image bytes, plus PIL <-> tensor helpers.
+"""Safe decoding and normalising of untrusted image bytes, plus the pixel conversions of the app.
+
+The conversions here are the only copies in the project: :func:`to_uint8` turns model pixels in
+[-1, 1] into 8-bit ones (every grid, picture, PNG and ``.npy`` goes through it), :func:`make_grid`
+tiles a batch into one picture (torchvision's ``make_grid``), :func:`images_uint8` gives a batch as
+channels-last arrays, and :func:`pil_to_tensor` / :func:`tensor_to_pil` go between PIL and tensors.
 
 Everything happens in memory: bytes in, ``PIL.Image`` out, nothing is written to disk. Every failure
 is an :class:`ImageError` whose message can be shown to the person who uploaded the file.
@@ -12,6 +17,7 @@ changed (those are process-wide and Streamlit serves every session from threads 
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 import torch
@@ -141,6 +147,37 @@ def _flatten(img: Image.Image, mode: str) -> Image.Image:
 
 # ----------------------------------------------------------------------------- conversions
 
+def to_uint8(x: torch.Tensor) -> torch.Tensor:
+    """Pixels in [-1, 1] -> uint8 pixels in [0, 255], elementwise (any shape; a CPU tensor comes back).
+
+    ``floor((x + 1) * 127.5 + 0.5)`` in float32 after clamping to [-1, 1]: -1 -> 0, 0 -> 128, 1 -> 255,
+    and ``k / 127.5 - 1`` -> ``k`` for every 8-bit ``k``. For every float32 in [-1, 1] this is byte for
+    byte torchvision's ``normalize=True, value_range=(-1, 1)`` followed by ``* 255 + 0.5`` (checked
+    exhaustively); ``round()`` (half to even) differs by one level on 708 of them, none an 8-bit value.
+    """
+    return ((x.detach().float().cpu().clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)
+
+
+def images_uint8(images: torch.Tensor) -> np.ndarray:
+    """(B, C, H, W) in [-1, 1] -> uint8 (B, H, W) for gray or (B, H, W, 3) for colour."""
+    arr = to_uint8(images).permute(0, 2, 3, 1).numpy()  # (B, H, W, C)
+    return arr[..., 0] if arr.shape[-1] == 1 else arr
+
+
+def make_grid(images: torch.Tensor, nrow: int | None = None, pad: int = 2) -> np.ndarray:
+    """(B, C, H, W) in [-1, 1] -> one uint8 picture: (H', W') for gray or (H', W', 3) for colour.
+
+    torchvision's ``make_grid`` tiles the batch ``nrow`` images to a row (default: about square) with
+    ``pad`` white pixels around each image; a batch of one comes back without padding.
+    """
+    import torchvision.utils as vutils
+    nrow = nrow or max(1, int(math.ceil(math.sqrt(images.shape[0]))))
+    grid = vutils.make_grid(images.detach().float().cpu().clamp(-1, 1), nrow=nrow, padding=pad,
+                            pad_value=1.0)  # (3, H', W') in [-1, 1]; gray is repeated to 3 channels
+    arr = to_uint8(grid).permute(1, 2, 0).numpy()  # (H', W', 3)
+    return arr[..., 0] if images.shape[1] == 1 else arr
+
+
 def pil_to_tensor(img: Image.Image) -> torch.Tensor:
     """PIL image -> float tensor (1, C, H, W) in [-1, 1] (C = 3 for RGB, 1 for L)."""
     a = np.asarray(img.convert("RGB") if img.mode not in ("RGB", "L") else img, dtype=np.float32)
@@ -159,7 +196,7 @@ def tensor_to_pil(t: torch.Tensor) -> Image.Image:
         t = t[0]
     if t.dim() != 3 or t.shape[0] not in (1, 3):
         raise ValueError(f"expected (C, H, W) with C in (1, 3), got {tuple(t.shape)}")
-    a = ((t.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(1, 2, 0).numpy()  # (H, W, C)
+    a = to_uint8(t).permute(1, 2, 0).numpy()  # (H, W, C)
     return Image.fromarray(a[:, :, 0], "L") if a.shape[2] == 1 else Image.fromarray(a, "RGB")
 
 

@@ -1,10 +1,11 @@
-"""Sampling from loaded generators: seeded noise, labels, latent walks, uint8 conversion."""
+"""Sampling from loaded generators: seeded noise, labels, latent walks (pixels: gan.images)."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
 from .hub import LoadedGenerator
+from .images import images_uint8
 
 
 def noise(n: int, latent_dim: int, seed: int, device: torch.device | str = "cpu") -> torch.Tensor:
@@ -107,13 +108,6 @@ def latent_walk(loaded: LoadedGenerator, seed_a: int, seed_b: int, frames: int =
     return run_generator(loaded, z, y)
 
 
-def to_uint8(images: torch.Tensor) -> np.ndarray:
-    """(B, C, H, W) in [-1, 1] -> uint8 (B, H, W) for gray or (B, H, W, 3) for colour."""
-    arr = ((images.detach().cpu().clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)
-    arr = arr.permute(0, 2, 3, 1).numpy()
-    return arr[..., 0] if arr.shape[-1] == 1 else arr
-
-
 def class_counts(loaded: LoadedGenerator, n: int = 500, seed: int = 2024) -> np.ndarray:
     """How many of ``n`` fresh samples the bundled MNIST classifier puts in each of the 10 classes.
 
@@ -150,7 +144,7 @@ def ask_discriminator(loaded: LoadedGenerator, image: np.ndarray) -> tuple[np.nd
         scores = torch.sigmoid(D(xs, torch.arange(loaded.n_classes, device=dev))).cpu()  # (n_classes,)
     else:
         scores = torch.sigmoid(D(x.to(dev))).cpu().reshape(1)
-    return to_uint8(x)[0], scores.numpy()
+    return images_uint8(x)[0], scores.numpy()
 
 
 def edited_sample(loaded: LoadedGenerator, seed: int, edits: dict[int, float], label: int | None = None) -> np.ndarray:
@@ -159,4 +153,4 @@ def edited_sample(loaded: LoadedGenerator, seed: int, edits: dict[int, float], l
     for d, v in edits.items():
         z[0, d] = float(v)
     y = torch.tensor([label or 0]) if loaded.conditional else None
-    return to_uint8(run_generator(loaded, z, y))[0]
+    return images_uint8(run_generator(loaded, z, y))[0]

@@ -133,14 +133,9 @@ class TrainEvent:
 
 
 def make_grid(images: torch.Tensor, nrow: int | None = None, pad: int = 2) -> np.ndarray:
-    """(B, C, H, W) in [-1, 1] -> uint8 grid (H', W') for gray or (H', W', 3) for colour."""
-    import torchvision.utils as vutils
-    b = images.shape[0]
-    nrow = nrow or max(1, int(math.ceil(math.sqrt(b))))
-    grid = vutils.make_grid(images.detach().float().cpu().clamp(-1, 1), nrow=nrow, padding=pad,
-                            normalize=True, value_range=(-1, 1), pad_value=1.0)  # (3, H', W')
-    arr = (grid * 255 + 0.5).clamp(0, 255).to(torch.uint8).permute(1, 2, 0).numpy()
-    return arr[..., 0] if images.shape[1] == 1 else arr
+    """(B, C, H, W) in [-1, 1] -> uint8 grid (H', W') for gray or (H', W', 3) for colour (see gan.images)."""
+    from .images import make_grid as grid
+    return grid(images, nrow=nrow, pad=pad)
 
 
 def _optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:

@@ -2,6 +2,8 @@ import io
 import json
 import os
 import pickle
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -102,12 +104,72 @@ def test_zip_round_trip_and_zip_bombs(tmp_path):
 
 
 def test_save_is_atomic_on_failure(tmp_path, monkeypatch):
-    def broken(model, path):
+    g = tiny_cgan()
+
+    def broken(self, save_directory, **kwargs):  # the mixin's save fails half-way through
+        (Path(save_directory) / "model.safetensors").write_bytes(b"partial")
         raise OSError("disk full")
-    monkeypatch.setattr(hub, "_save_safetensors", broken)
+    monkeypatch.setattr(type(g), "save_pretrained", broken)
     with pytest.raises(OSError):
-        hub.save_generator(tiny_cgan(), tmp_path / "never")
+        hub.save_generator(g, tmp_path / "never")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_save_uses_the_mixins_public_save_and_config(tmp_path, monkeypatch):
+    """save_generator goes through save_pretrained; its config.json is the mixin's plus the project's keys."""
+    g = tiny_cgan()
+    calls = []
+    original = type(g).save_pretrained
+
+    def spy(self, save_directory, **kwargs):
+        calls.append(type(self).__name__)
+        return original(self, save_directory, **kwargs)
+    monkeypatch.setattr(type(g), "save_pretrained", spy)
+    out = hub.save_generator(g, tmp_path / "s", extra={"step": 3})
+    assert calls == ["CondGenerator"]
+    bare = tmp_path / "bare"
+    g.save_pretrained(bare)
+    mixin_config = json.loads((bare / "config.json").read_text())
+    ours = json.loads((out / "config.json").read_text())
+    assert ours == {"model_type": "cgan", **mixin_config, "gan_studio": {"step": 3}}
+    assert (out / "model.safetensors").read_bytes() == (bare / "model.safetensors").read_bytes()
+
+
+def test_loading_is_strict_even_past_the_header_check(tmp_path, monkeypatch):
+    """from_pretrained is called with strict=True: with the project's own key check switched off, an
+    unexpected key is still refused (the mixin's default would ignore it)."""
+    g = tiny_cgan()
+    out = hub.save_generator(g, tmp_path / "k")
+    state = {k: v.contiguous() for k, v in g.state_dict().items()}
+    state["extra.bias"] = torch.zeros(1)
+    (out / "model.safetensors").write_bytes(save(state))
+    monkeypatch.setattr(hub, "_mismatch", lambda expected, got: "")
+    with pytest.raises(hub.CheckpointError, match="could not be loaded"):
+        hub.load_folder(out)
+
+
+def test_only_safetensors_are_loaded_from_folders_and_zips(tmp_path):
+    g = tiny_cgan()
+    out = hub.save_generator(g, tmp_path / "b")
+    (out / "model.safetensors").unlink()
+    torch.save(g.state_dict(), out / "pytorch_model.bin")  # plain tensors: still not read
+    with pytest.raises(hub.CheckpointError, match="only model.safetensors is loaded, not pytorch_model.bin"):
+        hub.load_folder(out)
+    (tmp_path / "b.zip").write_bytes(hub.zip_checkpoint(out))
+    with pytest.raises(hub.CheckpointError, match="only safetensors"):
+        hub.load_generator(str(tmp_path / "b.zip"))
+
+
+def test_oversized_weights_are_refused_before_reading(tmp_path, monkeypatch):
+    out = hub.save_generator(tiny_cgan(), tmp_path / "big")
+    monkeypatch.setattr(hub, "MAX_WEIGHTS_BYTES", 100)
+    import safetensors
+    opened = []
+    real_open = safetensors.safe_open
+    monkeypatch.setattr(safetensors, "safe_open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    with pytest.raises(hub.CheckpointError, match="over the 100 bytes limit"):
+        hub.load_folder(out)
+    assert opened == []
 
 
 def _repo_files(g):
@@ -142,7 +204,7 @@ def test_hub_errors_are_plain(fake_hub):
     with pytest.raises(hub.HubError, match="not found"):
         hub.load_generator("nobody/nothing")
     fake_hub.add("someone/empty", {"config.json": b"{}"})
-    with pytest.raises(hub.HubError, match="has none of"):
+    with pytest.raises(hub.HubError, match="has no model.safetensors"):
         hub.load_generator("someone/empty")
     with pytest.raises(hub.HubError, match="not a Hub repo id"):
         hub.hub_download("bad id with spaces/x", "config.json")
@@ -182,29 +244,83 @@ def test_fake_hub_404_falls_back(fake_hub, monkeypatch, tmp_path):
 
 
 class FakeApi:
+    """Stands in for HfApi where push_to_hub makes it (huggingface_hub.hub_mixin) and where push's second
+    commit does (huggingface_hub): what is uploaded lands on the fake Hub, so it can be loaded back.
+    (The real upload protocol, with hf_xet, is more than tests/fakehub.py speaks.)"""
+    hub = None
     calls: list = []
 
-    def __init__(self, endpoint=None, token=None):
-        FakeApi.calls.append(("init", endpoint, token))
+    def __init__(self, token=None, **kwargs):
+        FakeApi.calls.append(("init", token))
 
-    def create_repo(self, repo_id, private=False, exist_ok=False):
+    def _files(self, repo_id):
+        return FakeApi.hub.repos.setdefault(("model", repo_id), {})
+
+    def create_repo(self, repo_id, private=None, exist_ok=False, **kwargs):
         FakeApi.calls.append(("create", repo_id, private))
-        return f"https://example.invalid/{repo_id}"
+        self._files(repo_id)
+        return SimpleNamespace(repo_id=repo_id)
 
-    def upload_folder(self, repo_id, folder_path, commit_message):
-        FakeApi.calls.append(("upload", repo_id, sorted(os.listdir(folder_path))))
+    def upload_folder(self, repo_id, folder_path, commit_message=None, **kwargs):
+        names = sorted(os.listdir(folder_path))
+        FakeApi.calls.append(("upload_folder", repo_id, names))
+        self._files(repo_id).update({n: (Path(folder_path) / n).read_bytes() for n in names})
+        return SimpleNamespace(repo_url=f"https://example.invalid/{repo_id}")
+
+    def upload_file(self, path_or_fileobj, path_in_repo, repo_id, commit_message=None, **kwargs):
+        FakeApi.calls.append(("upload_file", repo_id, path_in_repo))
+        self._files(repo_id)[path_in_repo] = Path(path_or_fileobj).read_bytes()
 
 
-def test_push_uploads_folder_with_card(monkeypatch, tmp_path):
+def test_push_with_the_mixins_push_to_hub_then_load_back(fake_hub, monkeypatch, tmp_path):
     import huggingface_hub
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    import huggingface_hub.hub_mixin
+    from gan.models import discriminator_class
+    FakeApi.hub, FakeApi.calls = fake_hub, []
+    monkeypatch.setattr(huggingface_hub.hub_mixin, "HfApi", FakeApi)
     monkeypatch.setattr(huggingface_hub, "HfApi", FakeApi)
-    out = hub.save_generator(tiny_cgan(), tmp_path / "p")
+    g = tiny_cgan()
+    d = discriminator_class("cgan")(width=8).eval()
+    out = hub.save_generator(g, tmp_path / "p", discriminator=d, extra={"step": 5})
     (out / "README.md").unlink()
     url = hub.push(out, "me/my-gan", token="hf_x")
     assert url.endswith("me/my-gan")
-    upload = [c for c in FakeApi.calls if c[0] == "upload"][0]
-    assert "README.md" in upload[2] and "model.safetensors" in upload[2]
-    assert "gan-studio" in (out / "README.md").read_text()
+    assert ("init", "hf_x") in FakeApi.calls and ("create", "me/my-gan", False) in FakeApi.calls
+    # one commit from push_to_hub (generator, config, card), one for the discriminator it cannot carry
+    assert [c for c in FakeApi.calls if c[0].startswith("upload")] == [
+        ("upload_folder", "me/my-gan", ["README.md", "config.json", "model.safetensors"]),
+        ("upload_file", "me/my-gan", "discriminator.safetensors")]
+    card = (out / "README.md").read_text()
+    assert "gan-studio" in card
+    pushed = fake_hub.repos[("model", "me/my-gan")]
+    assert "# cgan generator trained with GAN Studio" in pushed["README.md"].decode()  # our card, not the mixin's
+    loaded = hub.load_generator("me/my-gan", fallback=False)
+    assert loaded.origin == "hub" and loaded.family == "cgan" and loaded.config["gan_studio"] == {"step": 5}
+    z, y = torch.randn(2, 8), torch.tensor([3, 4])
+    with torch.no_grad():
+        assert torch.equal(loaded.model(z, y), g(z, y))
+        x = g(z, y)
+        assert torch.equal(loaded.discriminator(x, y), d(x, y))
     with pytest.raises(hub.HubError, match="repo id"):
         hub.push(out, "not a repo")
+
+
+def test_a_hub_repo_with_only_a_pickle_is_refused_without_downloading_it(fake_hub):
+    g = tiny_cgan()
+    buf = io.BytesIO()
+    torch.save(g.state_dict(), buf)
+    files = _repo_files(g)
+    files.pop("model.safetensors")
+    files["pytorch_model.bin"] = buf.getvalue()
+    fake_hub.add("someone/pickled", files)
+    with pytest.raises(hub.HubError, match="has no model.safetensors"):
+        hub.load_generator("someone/pickled", fallback=False)
+    assert not [path for _, path in fake_hub.requests if "pytorch_model.bin" in path]
+
+
+def test_oversized_hub_weights_are_refused_before_the_download(fake_hub, monkeypatch):
+    fake_hub.add("someone/huge", _repo_files(tiny_cgan()))
+    monkeypatch.setattr(hub, "MAX_WEIGHTS_BYTES", 100)
+    with pytest.raises(hub.CheckpointError, match="over the 100 bytes limit; not downloaded"):
+        hub.load_generator("someone/huge")
+    assert not [path for cmd, path in fake_hub.requests if cmd == "GET" and path.endswith("model.safetensors")]

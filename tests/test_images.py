@@ -12,7 +12,8 @@ import pytest
 import torch
 from PIL import Image
 
-from gan.images import ImageError, decode_image, encode_png, pil_to_tensor, resize_to, tensor_to_pil
+from gan.images import (ImageError, decode_image, encode_png, images_uint8, make_grid, pil_to_tensor, resize_to,
+                        tensor_to_pil, to_uint8)
 
 
 def _save(img: Image.Image, fmt: str, **kw) -> bytes:
@@ -182,6 +183,44 @@ def test_tensor_roundtrip_and_png():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(png))), np.asarray(img))
     assert tensor_to_pil(torch.zeros(1, 48, 64)).mode == "L"
+
+
+def _old_grid(images: torch.Tensor, nrow: int | None = None, pad: int = 2) -> np.ndarray:
+    """gan.train.make_grid as it was before the pixel helpers moved to gan.images (the reference)."""
+    import math
+
+    import torchvision.utils as vutils
+    nrow = nrow or max(1, int(math.ceil(math.sqrt(images.shape[0]))))
+    grid = vutils.make_grid(images.detach().float().cpu().clamp(-1, 1), nrow=nrow, padding=pad,
+                            normalize=True, value_range=(-1, 1), pad_value=1.0)
+    arr = (grid * 255 + 0.5).clamp(0, 255).to(torch.uint8).permute(1, 2, 0).numpy()
+    return arr[..., 0] if images.shape[1] == 1 else arr
+
+
+def test_to_uint8_is_the_old_conversions_byte_for_byte():
+    k = torch.arange(256, dtype=torch.uint8)
+    on_grid = k.float().div(127.5).sub(1.0)  # what gan.data makes of 8-bit pixels
+    assert torch.equal(to_uint8(on_grid), k)
+    assert torch.equal(to_uint8(torch.tensor([-5.0, -1.0, 0.0, 1.0, 7.0])), torch.tensor([0, 0, 128, 255, 255], dtype=torch.uint8))
+    x = torch.cat([torch.rand(200_000) * 2.2 - 1.1, on_grid + 1e-7, on_grid - 1e-7])
+    old_sampling = ((x.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)  # gan.sampling.to_uint8
+    old_grid = (((x.clamp(-1, 1) + 1) / 2) * 255 + 0.5).clamp(0, 255).to(torch.uint8)  # gan.train.make_grid
+    assert torch.equal(to_uint8(x), old_sampling) and torch.equal(to_uint8(x), old_grid)
+
+
+@pytest.mark.parametrize("shape, nrow", [((5, 1, 28, 28), None), ((12, 1, 28, 28), 10), ((1, 1, 28, 28), None),
+                                         ((6, 3, 32, 32), 4), ((1, 3, 16, 16), None)])
+def test_make_grid_is_the_old_grid_byte_for_byte(shape, nrow):
+    torch.manual_seed(0)
+    images = torch.randn(shape).tanh() * 1.05  # a little outside [-1, 1] too
+    new, old = make_grid(images, nrow=nrow), _old_grid(images, nrow=nrow)
+    assert new.dtype == np.uint8 and new.shape == old.shape and np.array_equal(new, old)
+    from gan.train import make_grid as train_grid
+    assert np.array_equal(train_grid(images, nrow=nrow), old)
+    batch = images_uint8(images)
+    assert batch.shape == ((shape[0], *shape[2:]) if shape[1] == 1 else (shape[0], *shape[2:], 3))
+    if shape[0] == 1:  # one image: no padding, the same pixels as the batch conversion
+        assert np.array_equal(new, batch[0])
 
 
 def test_resize_to_multiple_of_4():

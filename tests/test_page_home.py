@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan import hub
@@ -17,8 +16,8 @@ def run(**state) -> AppTest:
     return run_page(PAGE, **state)
 
 
-@pytest.mark.skipif("cgan-mnist" not in hub.bundled_names(), reason="bundled cgan-mnist not present")
 def test_hero_digits_and_new_digits_button():
+    assert "cgan-mnist" in hub.bundled_names(), "the bundled checkpoints/cgan-mnist is missing"
     at = run()
     assert at.title[0].value == "GAN Studio"
     imgs = at.get("image")

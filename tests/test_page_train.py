@@ -163,8 +163,7 @@ def test_missing_dataset_gives_a_clear_message(monkeypatch, tmp_path):
 
 
 def test_replay_plays_a_bundled_recording():
-    if not replay.bundled():
-        pytest.skip("no bundled recording")
+    assert replay.bundled(), "no bundled recording under checkpoints/replays"
     at = page()
     at.radio(key="train_mode").set_value("replay").run()
     assert not at.exception, [e.value for e in at.exception]

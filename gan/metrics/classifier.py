@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from .cards import classifier_card
+from ..images import images_uint8
 from .core import feature_stats, frechet_from_stats
 
 TRAIN_SPLIT = 8000  # images [0, 8000) of t10k train the classifier and the bundled GANs
@@ -60,7 +61,7 @@ def write_train_split(dest: str | Path, root: str | None = None) -> Path:
     split = mnist_split(root)
     raw = Path(dest) / "MNIST" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    x = ((split.train_images[:, 0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()  # (N, 28, 28)
+    x = images_uint8(split.train_images[:, 0:1])  # (N, 28, 28)
     y = split.train_labels.to(torch.uint8).numpy()
     with gzip.open(raw / "t10k-images-idx3-ubyte.gz", "wb") as f:
         f.write(struct.pack(">HBB3I", 0, 8, 3, *x.shape) + x.tobytes())

@@ -11,6 +11,18 @@ from dataclasses import dataclass
 
 from torch import nn
 
+# The model card that the mixin's save_pretrained / push_to_hub write (every model class passes it
+# as ``model_card_template``): the card given as ``model_card_kwargs={"card": ...}`` (gan.hub.push gives
+# the checkpoint's own), else a short default under the mixin's metadata (library, tags).
+HUB_CARD_TEMPLATE = """{% if card %}{{ card }}{% else %}---
+{{ card_data }}
+---
+
+A generator from GAN Studio, saved with huggingface_hub's PyTorchModelHubMixin. Load it with
+`gan.hub.load_generator("<folder or repo id>")`, or sample from it with
+`python -m gan sample <folder or repo id> --n 64 --out grid.png`.
+{% endif %}"""
+
 
 @dataclass(frozen=True)
 class ModelSpec:
@@ -68,8 +80,14 @@ def build(name: str, **kwargs) -> nn.Module:
 
 
 def model_config(model: nn.Module) -> dict:
-    """The constructor kwargs a model was built with (recorded by PyTorchModelHubMixin)."""
-    return dict(getattr(model, "_hub_mixin_config", {}) or {})
+    """The constructor kwargs a model was built with: the config.json that the mixin's public
+    ``save_pretrained`` writes (saved to a temporary folder, weights included: for tests and tools)."""
+    import json
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as tmp:
+        model.save_pretrained(tmp)
+        return json.loads((Path(tmp) / "config.json").read_text())
 
 
 def family_of(model: nn.Module) -> str:

@@ -11,6 +11,8 @@ import torch.nn.functional as F
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
+from . import HUB_CARD_TEMPLATE
+
 
 class ConvNormLReLU(nn.Sequential):
     """[pad, Conv2d, GroupNorm(1 group), LeakyReLU(0.2)] -> keys ``1.weight``, ``2.weight``, ``2.bias``."""
@@ -48,7 +50,8 @@ class InvertedResBlock(nn.Module):
         return x + out if self.use_res else out
 
 
-class AnimeGANv2Generator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "animegan"]):
+class AnimeGANv2Generator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "animegan"],
+                          model_card_template=HUB_CARD_TEMPLATE):
     """RGB in [-1, 1] (B, 3, H, W) -> (B, 3, H, W) in [-1, 1]; 2,143,552 parameters with the defaults."""
 
     def __init__(self, in_channels: int = 3, out_channels: int = 3, align_corners: bool = True):

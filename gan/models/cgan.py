@@ -10,10 +10,12 @@ import torch
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
+from . import HUB_CARD_TEMPLATE
 from .dcgan import _layout, maybe_sn, upsampler
 
 
-class CondGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "cgan", "conditional"]):
+class CondGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "cgan", "conditional"],
+                    model_card_template=HUB_CARD_TEMPLATE):
     """(z (B, latent_dim), y (B,)) -> image (B, channels, image_size, image_size) in [-1, 1]."""
 
     def __init__(self, latent_dim: int = 64, n_classes: int = 10, channels: int = 1, image_size: int = 28,
@@ -34,7 +36,8 @@ class CondGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", 
         return self.net(h)
 
 
-class CondDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "cgan", "conditional"]):
+class CondDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "cgan", "conditional"],
+                        model_card_template=HUB_CARD_TEMPLATE):
     """(x, y) -> logit (B,). With ``aux_classifier`` also ``classify(x)`` -> class logits (B, n_classes)."""
 
     def __init__(self, n_classes: int = 10, channels: int = 1, image_size: int = 28, width: int = 64,

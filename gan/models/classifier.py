@@ -10,8 +10,11 @@ import torch
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
+from . import HUB_CARD_TEMPLATE
 
-class MNISTClassifier(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["classifier", "mnist"]):
+
+class MNISTClassifier(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["classifier", "mnist"],
+                      model_card_template=HUB_CARD_TEMPLATE):
     """image (B, channels, 28, 28) in [-1, 1] -> class logits (B, n_classes)."""
 
     def __init__(self, n_classes: int = 10, channels: int = 1, width: int = 32, feature_dim: int = 128,

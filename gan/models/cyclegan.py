@@ -12,6 +12,8 @@ import torch
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
+from . import HUB_CARD_TEMPLATE
+
 LEGACY_NORM_SUFFIXES = ("running_mean", "running_var", "num_batches_tracked")
 
 
@@ -37,7 +39,8 @@ class ResnetBlock(nn.Module):
         return x + self.conv_block(x)
 
 
-class ResnetGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "cyclegan"]):
+class ResnetGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "cyclegan"],
+                      model_card_template=HUB_CARD_TEMPLATE):
     """RGB in [-1, 1] (B, in_channels, H, W), H and W divisible by 4 -> (B, out_channels, H, W) in [-1, 1].
 
     Defaults give the published ``resnet_9blocks`` layout (11,378,179 parameters).

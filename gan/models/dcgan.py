@@ -18,6 +18,8 @@ from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 from torch.nn.utils import spectral_norm as _sn
 
+from . import HUB_CARD_TEMPLATE
+
 SIZES = {28: (7, 2), 32: (4, 3), 64: (4, 4)}  # image_size -> (start resolution, number of 2x upsamplings)
 
 
@@ -41,7 +43,8 @@ def upsampler(c: int, n_up: int, channels: int) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
-class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):
+class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"],
+                     model_card_template=HUB_CARD_TEMPLATE):
     """z (B, latent_dim) -> image (B, channels, image_size, image_size) in [-1, 1]."""
 
     def __init__(self, latent_dim: int = 100, channels: int = 1, image_size: int = 28, width: int = 64,
@@ -74,7 +77,8 @@ class DCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio",
         return self.net(h)
 
 
-class DCGANDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):
+class DCGANDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"],
+                         model_card_template=HUB_CARD_TEMPLATE):
     """image (B, C, H, W) -> one logit per image (B,)."""
 
     def __init__(self, channels: int = 1, image_size: int = 28, width: int = 64, spectral_norm: bool = False,
@@ -107,7 +111,8 @@ class DCGANDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-stud
         return self.q(self._last_features)
 
 
-class HugGANDCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"]):
+class HugGANDCGANGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "dcgan"],
+                           model_card_template=HUB_CARD_TEMPLATE):
     """The generator layout of ``huggan/dcgan-mnist``: z (B, 100, 1, 1) -> (B, 3, 64, 64)."""
 
     def __init__(self, num_channels: int = 3, latent_dim: int = 100, hidden_size: int = 64):

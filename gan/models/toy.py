@@ -5,6 +5,8 @@ import torch
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
+from . import HUB_CARD_TEMPLATE
+
 ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": nn.Tanh, "elu": nn.ELU}
 
 
@@ -20,7 +22,8 @@ def mlp(d_in: int, d_out: int, hidden: int, depth: int, activation: str) -> nn.S
     return nn.Sequential(*layers)
 
 
-class ToyGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "toy"]):
+class ToyGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "toy"],
+                   model_card_template=HUB_CARD_TEMPLATE):
     """z (B, latent_dim) -> points (B, 2)."""
 
     def __init__(self, latent_dim: int = 2, hidden: int = 128, depth: int = 3, activation: str = "relu",
@@ -40,7 +43,8 @@ class ToyGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", t
         return self.net(z)
 
 
-class ToyDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "toy"]):
+class ToyDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "toy"],
+                       model_card_template=HUB_CARD_TEMPLATE):
     """points (B, 2) -> logit (B,)."""
 
     def __init__(self, hidden: int = 128, depth: int = 3, activation: str = "leaky_relu"):
