@@ -1,8 +1,12 @@
-"""Drawing your own points on the playground's canvas (:func:`gan.plots.toy.canvas_figure`): the
-grid of candidate positions, and a plotly selection turned into the new point set."""
+"""Your own points on the playground (:func:`gan.plots.toy.canvas_figure`): the grid of candidate
+positions, a plotly selection, an edited table or a CSV file turned into the new point set."""
 from __future__ import annotations
 
 import numpy as np
+
+from ..data import normalise_points, parse_points_csv, validate_points
+
+MAX_UPLOADED = 5000  # an uploaded file keeps at most this many points
 
 
 def candidate_grid(extent: float = 2.5, step: float = 0.125) -> np.ndarray:
@@ -40,3 +44,34 @@ def apply_selection(points: np.ndarray, selected: list[dict], mode: str = "add",
         keep = [i for i in range(len(pts)) if i not in drop]
         return pts[keep]
     raise ValueError("mode must be 'add' or 'remove'")
+
+
+def table_points(frame) -> np.ndarray:
+    """The (N, 2) float32 points of an edited table (a DataFrame with columns x, y): cells that are not
+    numbers are dropped with their row."""
+    import pandas as pd
+
+    return frame[["x", "y"]].apply(pd.to_numeric, errors="coerce").dropna().to_numpy(np.float32)
+
+
+def checked_points(points) -> np.ndarray:
+    """The point set as (N, 2) float32 if it can be trained on; ValueError (a message for people) if not."""
+    return validate_points(points).numpy()
+
+
+def fit_points(points) -> np.ndarray:
+    """The points centred and scaled into the square [-2, 2]; ValueError if they are not a valid set."""
+    return normalise_points(validate_points(points)).numpy()
+
+
+def points_from_csv(data: bytes, fit: bool = True, limit: int = MAX_UPLOADED) -> np.ndarray:
+    """Points from CSV bytes (two columns x, y), scaled to fit if ``fit``, at most ``limit``; ValueError if unusable."""
+    loaded = parse_points_csv(data)
+    if fit:
+        loaded = normalise_points(loaded)
+    return loaded[:limit].numpy()
+
+
+def any_outside(points: np.ndarray, extent: float) -> bool:
+    """Whether some point lies outside the square [-extent, extent]^2."""
+    return bool(np.abs(points).max() > extent)

@@ -1,0 +1,165 @@
+"""The playground's live views: status lines, headline numbers, the plane(s), the curves and their legends."""
+from __future__ import annotations
+
+import streamlit as st
+
+from gan.plots import raster, toy, training
+from gan.train import TrainConfig
+from ui import jobs
+from ui.i18n import tr
+from ui.playground_settings import P, SHOW_LAYERS, b_label, text
+from ui.sidebar import presenting
+
+
+def status_line(label: str, rec: jobs.Job | None, step: int) -> str:
+    """"**label** · step n · state · speed": one run's line above its plane."""
+    if rec is None:
+        state = tr("ready", "就绪")
+    elif rec.running:
+        state = tr("paused", "已暂停") if rec.paused else tr("training", "训练中")
+    else:
+        status = rec.last.status if rec.last is not None else "stopped"
+        state = {"done": tr("finished", "已完成"), "failed": tr("failed", "失败")}.get(status, tr("stopped", "已停止"))
+    rate = ""
+    if rec is not None and rec.running and not rec.paused and rec.history:
+        row = rec.history[-1]
+        batch = rec.spec.config["batch_size"]
+        rate = " · " + tr(f"{row['images_per_sec'] / batch:,.0f} steps/s", f"每秒 {row['images_per_sec'] / batch:,.0f} 步")
+    return f"**{label}** · {tr('step', '第')} {step:,}{tr('', ' 步')} · {state}{rate}"
+
+
+def metric_row(label: str, cfg: TrainConfig, rec: jobs.Job | None, metrics: list[dict], multi: bool) -> None:
+    """One run's headline numbers: losses, D outputs, JS divergence and, for mixtures, mode coverage."""
+    sfx = f" ({label})" if multi else ""
+    last = rec.history[-1] if rec is not None and rec.history else None
+    m = metrics[-1] if metrics else {}
+    fmt = lambda v: "—" if v is None or v != v else f"{v:.3f}"  # noqa: E731
+    cols = st.columns(7 if "modes_covered" in m else 5)
+    cols[0].metric("L_D" + sfx, fmt(last and last["loss_d"]))
+    cols[1].metric("L_G" + sfx, fmt(last and last["loss_g"]))
+    cols[2].metric("D(x)" + sfx, fmt(last and last["d_real"]))
+    cols[3].metric("D(G(z))" + sfx, fmt(last and last["d_fake"]))
+    cols[4].metric(tr("JS divergence", "JS 散度") + sfx, fmt(m.get("js")))
+    if "modes_covered" in m:
+        cols[5].metric(tr("Modes", "模式") + sfx, f"{m['modes_covered']}/{m['n_modes']}")
+        cols[6].metric(tr("High quality", "高质量") + sfx, f"{100 * m['high_quality']:.0f}%")
+
+
+def is_training(rec: jobs.Job | None) -> bool:
+    """Whether ``rec`` is a run that trains right now (alive and not paused)."""
+    return rec is not None and rec.running and not rec.paused
+
+
+def picture_width(multi: bool) -> int:
+    """Pixel width of the live plane: about the width the interactive figure takes in the same layout
+    (side by side, a little more than a column, so the browser scales it down, not up)."""
+    if presenting():  # wide layout
+        return 640 if multi else 720
+    return 400 if multi else 560
+
+
+def legend_html(show: dict[str, bool], txt: dict[str, str]) -> str:
+    """The live picture's legend, translated (the picture itself carries only numbers)."""
+    items = []
+    if show.get("heatmap"):
+        items.append(f'<span style="background:linear-gradient(90deg,{toy.D_COLORSCALE[0][1]},#fff,'
+                     f'{toy.D_COLORSCALE[-1][1]});padding:0 0.9em;border:1px solid #ccc"></span> '
+                     f'{txt["heatmap"]} {tr("(bar on the right)", "（右侧色条）")}')
+    for name, mark in (("real", "●"), ("fake", "●"), ("arrows", "→"), ("manifold", "#")):
+        if show.get(name):
+            color = toy.COLORS[{"arrows": "arrow"}.get(name, name)]
+            items.append(f'<span style="color:{color};font-weight:bold">{mark}</span> {txt[name]}')
+    return '<div style="font-size:0.85em;margin-top:-0.6em">' + " &nbsp; ".join(items) + "</div>"
+
+
+def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: dict) -> None:
+    """The fast views: the layer switches, the plane(s) and the headline numbers of each run.
+
+    ``recs``, ``snaps`` and ``metrics`` map each run label to its job (or None), its latest snapshot and
+    its metric rows.
+    """
+    labels = list(cfgs)
+    show = {name: bool(st.session_state.get(P + "show_" + name)) for name in SHOW_LAYERS}
+    cols = st.columns(len(SHOW_LAYERS))
+    for col, (name, (en, zh)) in zip(cols, SHOW_LAYERS.items()):
+        col.checkbox(tr(en, zh), key=P + "show_" + name)
+    for k in labels:
+        rec = recs[k]
+        if rec is not None and rec.last is not None and rec.last.status == "failed":
+            st.warning(tr(f"Run {k}: ", f"训练 {k}：") + rec.last.message)
+        if rec is not None and rec.error:
+            st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
+    multi = len(labels) > 1
+    txt = text()
+    plane_cols = st.columns(len(labels)) if multi else [st.container()]
+    for col, k in zip(plane_cols, labels):
+        with col:
+            step = int(snaps[k].get("step", 0)) if snaps[k] else 0
+            title = None
+            if multi:
+                title = tr("A (as set)", "A（当前设置）") if k == "A" else "B: " + b_label()
+            st.markdown(status_line(k if multi else tr("Run", "训练"), recs[k], step)
+                        + (f" — {title}" if title else ""))
+            if snaps[k] is None:
+                continue
+            if is_training(recs[k]):  # a picture: cheap for the browser to show 5 times a second
+                # side by side, the columns' width is not known here: the browser scales the picture to fit
+                st.image(raster.plane_image(snaps[k], show=show, size=picture_width(multi)), output_format="JPEG",
+                         width="stretch" if multi else picture_width(multi))
+                st.markdown(legend_html(show, txt), unsafe_allow_html=True)
+            else:  # paused or not started: the interactive figure (hover for D(x), zoom)
+                st.plotly_chart(toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
+                                                 validate=False),
+                                key=P + "plane_" + k, config={"displayModeBar": False})
+    for k in labels:
+        metric_row(k, cfgs[k], recs[k], metrics[k], multi)
+
+
+def series_legend(panels: list[dict]) -> str:
+    """HTML legend for the series of :func:`gan.plots.training.curves_panels` pictures: a line sample per name."""
+    style = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dashed"}
+    items, seen = [], set()
+    for panel in panels:
+        for ser in panel["series"]:
+            if ser["name"] in seen:
+                continue
+            seen.add(ser["name"])
+            items.append(f'<span style="display:inline-block;width:1.8em;vertical-align:middle;border-top:2px '
+                         f'{style.get(ser["dash"], "solid")} {ser["color"]}"></span> {ser["name"]}')
+    return '<div style="font-size:0.8em;line-height:1.7">' + " &nbsp; ".join(items) + "</div>"
+
+
+def curve_pictures(histories: dict, losses: dict, metrics: dict, txt: dict) -> None:
+    """The curves and coverage as pictures: what the browser can keep up with while training."""
+    width = 1000 if presenting() else 700
+    panels = training.curves_panels(histories, losses, text=txt)
+    for panel in panels:
+        st.caption(f"**{panel['title']}**")
+        st.image(raster.panel_image(panel, width=width, height=160))
+    st.markdown(series_legend(panels), unsafe_allow_html=True)
+    cov = toy.coverage_panels(metrics, text=txt)
+    for col, panel in zip(st.columns(len(cov)), cov):
+        with col:
+            st.caption(f"**{panel['title']}**")
+            st.image(raster.panel_image(panel, width=width // len(cov) - 16, height=150))
+    if len(metrics) > 1:  # which line is which run
+        runs = [dict(name=tr(f"run {k}", f"训练 {k}"), color="#555555", dash=training.RUN_DASH[i % len(training.RUN_DASH)])
+                for i, k in enumerate(metrics)]
+        st.markdown(series_legend([{"series": runs}]), unsafe_allow_html=True)
+
+
+def draw_curves(cfgs: dict[str, TrainConfig], recs: dict, metrics: dict, histories: dict) -> None:
+    """The slower views: loss / D-output curves and coverage over time (history changes little per 0.2 s).
+
+    Pictures while a run trains, interactive figures (hover, zoom) once every run is paused or stopped.
+    """
+    txt = text()
+    losses = {k: c.loss for k, c in cfgs.items()}
+    if any(is_training(r) for r in recs.values()):
+        curve_pictures(histories, losses, metrics, txt)
+        return
+    # through the module, so a test's stand-in for curves_figure is the one called
+    st.plotly_chart(training.curves_figure(histories, losses, text=txt, validate=False), key=P + "curves",
+                    config={"displayModeBar": False})
+    st.plotly_chart(toy.coverage_figure(metrics, text=txt, validate=False), key=P + "coverage",
+                    config={"displayModeBar": False})
