@@ -2,7 +2,7 @@
 
 Every page renders (screenshots under artifacts/screenshots/), the language switch carries across
 pages, the playground plays and pauses, a training run starts, its curve grows, it stops and its
-checkpoint downloads, the session's run draws conditional digits, and an uploaded photo gets styled
+checkpoint downloads, the visitor's run draws conditional digits, and an uploaded photo gets styled
 and downloaded. No page may show Streamlit's exception box or the app's unexpected-error message.
 
     python -m pytest -m e2e tests/e2e

@@ -125,8 +125,8 @@ async def scenario(url: str, report: dict, tmp_path) -> None:
                         assert await pg.get_by_text("visitor3-secret.png").count() == 0
                     if name == "generate":
                         await pg.get_by_role("radiogroup", name="Generator").get_by_text(
-                            "This session's run", exact=True).click()
-                        await pg.get_by_text("No run from this session yet").wait_for()
+                            "Your run", exact=True).click()
+                        await pg.get_by_text("No run of yours yet").wait_for()
 
             t0 = time.perf_counter()
             await asyncio.gather(uploader(pages[3]), *(onlooker(pages[i], i) for i in range(4, VISITORS)))
