@@ -123,9 +123,19 @@ def show_refusal() -> None:
 
 
 def watching_caption(job: Job | None) -> None:
-    if job is not None and not is_mine(job):
+    """Whose run this is: for a watcher, that they only watch; for the owner, the link others can watch at."""
+    if job is None:
+        return
+    if not is_mine(job):
         st.caption(tr("You are watching a run someone else started (from its link).",
                       "你正在通过链接观看别人开始的训练。"))
+    elif job.running:
+        try:
+            base = str(st.context.url or "").split("?")[0]
+        except Exception:  # no browser behind this session
+            base = ""
+        st.caption(tr("Others can watch (not change) this run at", "其他人可以在此链接观看（但不能控制）这次训练")
+                   + f": `{base}?{WATCH_PARAM}={job.id}`")
 
 
 def live(get_jobs: Callable[[], list[Job]], views: list[tuple[Callable[[], None], float | Callable[[list[Job]], float | None]]]) -> None:
