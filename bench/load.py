@@ -1,0 +1,193 @@
+"""A classroom on one server: 8 browser visitors on loopback, 2 of them training image GANs and 1 playing
+the playground, everyone browsing the app with think time between visits.
+
+    GAN_DATA_DIR=../shared/data python bench/load.py [--seconds 120] [--visitors 8] [--json out.json]
+
+A *visit* is a navigation to a page until the app has stopped running (heading drawn, script idle).
+Printed: visits, their p50 / p95 seconds, the server's own script time per run (p50 / p95, logged by
+app.py when GAN_SCRIPT_TIMES names a file), each training run's images/s under load against what the
+first one got alone, and the peak memory (VmHWM) of the server and of the worker processes.
+Debian's chromium and Playwright, as for the browser tests; everything stays on 127.0.0.1.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+
+from ui.sidebar import page_menu  # noqa: E402
+
+MENU = [e.url_path for _, entries in page_menu(ROOT, "en") for e in entries]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * (len(xs) - 1) + 0.5))] if xs else float("nan")
+
+
+def vm_hwm_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(d.name))
+    return out
+
+
+async def visit(page, url: str, visits: list[float]) -> None:
+    t0 = time.perf_counter()
+    await page.goto(url)
+    await page.locator("h1").first.wait_for()
+    await page.wait_for_selector(IDLE)
+    visits.append(time.perf_counter() - t0)
+
+
+async def images_per_s(page) -> float | None:
+    m = page.get_by_test_id("stMetric").filter(has_text="images/s").get_by_test_id("stMetricValue")
+    try:
+        return float((await m.first.inner_text(timeout=2000)).replace(",", ""))
+    except Exception:
+        return None
+
+
+async def start_training(page, url: str) -> None:
+    await page.goto(f"{url}/train")
+    await page.wait_for_selector(IDLE)
+    await page.get_by_role("button", name="Start").click()
+    await page.locator('button:has-text("Stop"):enabled').first.wait_for()
+
+
+async def sample_rate(page, url: str, seconds: float) -> list[float]:
+    """images/s read off the Train page every second for ``seconds`` (the run's own live metric)."""
+    await page.goto(f"{url}/train")
+    await page.wait_for_selector(IDLE)
+    rates, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        r = await images_per_s(page)
+        if r:
+            rates.append(r)
+        await asyncio.sleep(1.0)
+    return rates
+
+
+async def scenario(url: str, args, report: dict, server) -> None:
+    from playwright.async_api import async_playwright
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = []
+        for _ in range(args.visitors):
+            ctx = await browser.new_context(viewport={"width": 1200, "height": 850})
+            ctx.set_default_timeout(120_000)
+            pages.append(await ctx.new_page())
+        trainer_a, trainer_b, player, *others = pages
+        # 1. one run alone: its images/s is the reference
+        await start_training(trainer_a, url)
+        await asyncio.sleep(5)
+        alone = await sample_rate(trainer_a, url, args.alone_seconds)
+        report["alone_images_s"] = round(statistics.median(alone), 0) if alone else None
+        # 2. the second run and the playground start; everyone browses with think time
+        await start_training(trainer_b, url)
+        await player.goto(f"{url}/playground")
+        await player.wait_for_selector(IDLE)
+        await player.get_by_role("button", name="Play").click()
+        await player.get_by_role("button", name="Pause").wait_for()
+        visits: list[float] = []
+        rates: dict[str, list[float]] = {"A": [], "B": []}
+        end = time.monotonic() + args.seconds
+        rng = random.Random(0)
+
+        async def browser_visitor(pg, name: str | None) -> None:
+            while time.monotonic() < end:
+                path = rng.choice(MENU + (["train"] if name else []))
+                await visit(pg, f"{url}/{path}", visits)
+                if name and path == "train":
+                    r = await images_per_s(pg)
+                    if r:
+                        rates[name].append(r)
+                await asyncio.sleep(rng.uniform(args.think_min, args.think_max))
+
+        peak = {"workers_mb": 0.0}
+
+        async def memory_watch() -> None:
+            while time.monotonic() < end:
+                for c in children(server.pid):
+                    peak["workers_mb"] = max(peak["workers_mb"], vm_hwm_mb(c))
+                await asyncio.sleep(2)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(browser_visitor(trainer_a, "A"), browser_visitor(trainer_b, "B"),
+                             *(browser_visitor(pg, None) for pg in others), memory_watch())
+        report["seconds"] = round(time.perf_counter() - t0, 1)
+        report["visits"] = len(visits)
+        report["visit_p50_s"] = round(pct(visits, 0.5), 2)
+        report["visit_p95_s"] = round(pct(visits, 0.95), 2)
+        status = await player.locator("p", has_text=re.compile(r"Run · step [\d,]+")).first.inner_text()
+        report["playground_status"] = status
+        for k, rs in rates.items():
+            report[f"run_{k}_images_s_under_load"] = round(statistics.median(rs), 0) if rs else None
+        if report["alone_images_s"]:
+            report["run_share_of_alone"] = {k: round(statistics.median(rs) / report["alone_images_s"], 2)
+                                            for k, rs in rates.items() if rs}
+        report["server_peak_mb"] = round(vm_hwm_mb(server.pid), 0)
+        report["worker_peak_mb"] = round(peak["workers_mb"], 0)
+        await browser.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seconds", type=float, default=120.0)
+    ap.add_argument("--alone-seconds", type=float, default=15.0)
+    ap.add_argument("--visitors", type=int, default=8)
+    ap.add_argument("--think-min", type=float, default=1.0)
+    ap.add_argument("--think-max", type=float, default=3.0)
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    if args.visitors < 4:
+        ap.error("at least 4 visitors: 2 training, 1 playing, 1 browsing")
+    times = Path(tempfile.mkdtemp()) / "script_times.txt"
+    report: dict = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 1)}
+    with streamlit_server("bench-load", GAN_SCRIPT_TIMES=str(times), GAN_MAX_JOBS="8") as server:
+        asyncio.run(scenario(server.url, args, report, server))
+    st = [float(x) for x in times.read_text().split()] if times.exists() else []
+    report["script_runs"] = len(st)
+    report["script_p50_s"] = round(pct(st, 0.5), 3)
+    report["script_p95_s"] = round(pct(st, 0.95), 3)
+    report["load_after"] = round(os.getloadavg()[0], 1)
+    for k, v in report.items():
+        print(f"{k}: {v}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
