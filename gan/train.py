@@ -146,10 +146,6 @@ def _optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> torc
     return torch.optim.SGD(params, lr=lr, momentum=betas[0])
 
 
-class TrainingFailed(RuntimeError):
-    pass
-
-
 class Trainer:
     """Trains one GAN. ``run()`` yields events; ``stop_event`` is checked every step."""
 
@@ -578,7 +574,3 @@ def _unflatten_optimizer(meta: dict, tensors: dict[str, torch.Tensor], device: t
                            for name, v in row.items()}
     groups = [{k: tuple(v) if k == "betas" else v for k, v in g.items()} for g in meta["param_groups"]]
     return {"state": state, "param_groups": groups}
-
-
-def config_json(cfg: TrainConfig) -> str:
-    return json.dumps(asdict(cfg), indent=2)
