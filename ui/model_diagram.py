@@ -1,0 +1,95 @@
+"""The playground's model diagram: the part at work lit for the last step (D step, G step, Step, Play),
+and slow motion, which walks through one step's phases about a second each with the batch's numbers.
+
+Drawing is ``gan.plots.diagram``; this module only decides which phase to show and when.
+Session state (prefix ``playground_diagram_``): the step being shown in slow motion and when it began.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import streamlit as st
+
+from gan.jobs import Job
+from gan.plots import diagram
+from ui.i18n import tr
+
+K = "playground_diagram_"
+SLOW_KEY = "playground_slowmo"  # the slow-motion toggle's key
+PHASE_S = 1.0  # slow motion: seconds per phase
+PLAY_PHASE_S = 0.25  # while playing: the lit part moves on this often (the loop at work)
+VALUE_KEYS = ("d_real", "d_fake", "loss_d", "loss_g", "grad_norm_d", "grad_norm_g")
+
+
+def phase_text() -> dict[str, str]:
+    return {"initialise": tr("1 · initialise G and D", "1 · 初始化 G 和 D"),
+            "generate": tr("2 · generate: G turns noise z into G(z)", "2 · 生成：G 把噪声 z 变成 G(z)"),
+            "classify": tr("3 · classify: D scores real x and fake G(z)", "3 · 判别：D 给真实的 x 和生成的 G(z) 打分"),
+            "update_d": tr("4 · update D: lower L_D", "4 · 更新 D：降低 L_D"),
+            "update_g": tr("4 · update G: lower L_G (its gradient comes back through D)",
+                           "4 · 更新 G：降低 L_G（梯度经过 D 传回）"),
+            "idle": tr("5 · repeat", "5 · 重复"), "repeat": tr("5 · repeat", "5 · 重复")}
+
+
+def event_values(job: Job | None) -> dict:
+    ev = job.last if job is not None else None
+    if ev is None:
+        return {}
+    return {k: getattr(ev, k) for k in VALUE_KEYS if isinstance(getattr(ev, k, None), float)}
+
+
+def start_slow_motion(kind: str) -> None:
+    """Called right after a step of ``kind`` was taken: show its phases one by one from now on."""
+    if st.session_state.get(SLOW_KEY):
+        st.session_state[K + "shown"] = {"kind": kind, "t0": time.monotonic()}
+
+
+def slow_motion_on() -> bool:
+    return bool(st.session_state.get(SLOW_KEY))
+
+
+def slow_motion_running() -> bool:
+    """True while a slow-motion step is still being played back (the page keeps polling meanwhile)."""
+    shown = st.session_state.get(K + "shown")
+    if not shown or not slow_motion_on():
+        return False
+    return time.monotonic() - shown["t0"] < PHASE_S * (len(diagram.phases(shown["kind"])) + 1)
+
+
+def current_phase(job: Job | None, training: bool) -> str:
+    """The phase to draw now: slow motion's, the loop's while playing, or the last step's update."""
+    shown = st.session_state.get(K + "shown")
+    if shown and slow_motion_on():
+        ph = diagram.phases(shown["kind"])
+        i = int((time.monotonic() - shown["t0"]) / PHASE_S)
+        return ph[i] if i < len(ph) else "repeat"
+    if training:
+        ph = diagram.phases("both")
+        return ph[int(time.monotonic() / PLAY_PHASE_S) % len(ph)]
+    last = job.last if job is not None else None
+    if last is None or job.step == 0:
+        return "initialise"
+    return {"d": "update_d", "g": "update_g"}.get(getattr(last, "kind", "both"), "update_g")
+
+
+def draw(job: Job | None, training: bool, width: int = 420) -> str:
+    """Draw the diagram for ``job`` (run A) and return the phase drawn."""
+    phase = current_phase(job, training)
+    vals = event_values(job)
+    if phase in diagram.LIT and phase not in ("initialise", "idle"):
+        vals = diagram.values_seen(phase, vals)
+    elif phase == "initialise":
+        vals = {}
+    svg = diagram.model_svg("idle" if phase == "repeat" else phase, vals, text=phase_text(), width=width)
+    st.html(f'<div data-testid="gan-diagram" data-phase="{phase}">{svg}</div>')
+    if phase == "repeat":
+        st.caption(phase_text()["repeat"])
+    kinds = {"d": tr("D step", "D 一步"), "g": tr("G step", "G 一步"), "both": tr("Step", "一步")}
+    last = job.last if job is not None else None
+    if last is not None and not training:
+        lg, dg = getattr(last, "loss_g", math.nan), getattr(last, "d_fake", math.nan)
+        st.caption(tr(f"Last: {kinds.get(last.kind, last.kind)} (step {job.step})",
+                      f"上一次：{kinds.get(last.kind, last.kind)}（第 {job.step} 步）")
+                   + (f" · L_G = {lg:.3f} · D(G(z)) = {dg:.3f}" if math.isfinite(lg) and math.isfinite(dg) else ""))
+    return phase
