@@ -573,6 +573,11 @@ class Registry:
                     and (where is None or where(j))]
         return max(mine, key=lambda j: j.created, default=None)
 
+    def all(self) -> list[Job]:
+        """Every job record held now (housekeeping looks at which folders they use)."""
+        with self._lock:
+            return list(self._jobs.values())
+
     def owned(self, owner: str, kind: str | None = None) -> list[Job]:
         with self._lock:
             return sorted((j for j in self._jobs.values() if j.owner == owner and (kind is None or j.kind == kind)),

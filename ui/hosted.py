@@ -1,0 +1,78 @@
+"""The page side of hosted mode: which mode the app is in, upload-limit messages, housekeeping notices.
+
+The rules and limits live in :mod:`gan.hosted`; this module only words them (in both languages) and
+runs the run-folder housekeeping once per script run (``app.py``), telling a visitor when one of
+their runs was removed to keep the server's disk within its budget.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from gan import hosted
+from gan.jobs import REGISTRY
+from ui.i18n import tr
+from ui.jobs import owner
+
+NOTICED_KEY = "hosted_noticed"
+
+
+def mode_caption() -> None:
+    """One line for the sidebar: hosted or local, and what that means."""
+    if hosted.is_hosted():
+        st.caption(tr("Hosted mode: generators come from bundled models, Hub repo ids and your own uploads; "
+                      "server folders cannot be opened.",
+                      "托管模式：生成器来自内置模型、Hub 仓库 ID 和你自己上传的文件；不能打开服务器上的文件夹。"))
+    else:
+        st.caption(tr("Local mode: folders on this computer can be opened.", "本地模式：可以打开本机上的文件夹。"))
+
+
+def upload_limit_text(kind: str = "file") -> str:
+    """The one message for an upload over its limit ("file": images and checkpoints; "dataset")."""
+    mb = hosted.upload_limit(kind) // hosted.MB
+    if kind == "dataset":
+        return tr(f"Dataset zips may be at most {mb} MB; this one is larger.",
+                  f"数据集 zip 最大为 {mb} MB；这个文件超过了上限。")
+    return tr(f"Images and checkpoint zips may be at most {mb} MB; this file is larger.",
+              f"图像和检查点 zip 最大为 {mb} MB；这个文件超过了上限。")
+
+
+def upload_help(kind: str = "file") -> str:
+    mb = hosted.upload_limit(kind) // hosted.MB
+    return tr(f"At most {mb} MB.", f"最大 {mb} MB。")
+
+
+def removed_text(reason: str | None) -> str:
+    if reason == "budget":
+        return tr("One of your runs was removed from the server to keep its disk within the budget shared by all "
+                  "visitors (oldest first). Download the checkpoint zip of runs you want to keep.",
+                  "为使服务器磁盘用量保持在所有访问者共享的预算之内（最早的先删除），你的一次训练已被删除。"
+                  "想保留的训练请下载其检查点 zip。")
+    return tr("One of your runs was removed from the server after it sat unused for a while. Download the "
+              "checkpoint zip of runs you want to keep.",
+              "你的一次训练长时间未使用，已从服务器删除。想保留的训练请下载其检查点 zip。")
+
+
+def housekeeping() -> None:
+    """Sweep idle and over-budget run folders (at most every 30 s) and tell this visitor about theirs."""
+    jobs = REGISTRY.all()
+    hosted.housekeep_jobs(jobs)
+    noticed = st.session_state.setdefault(NOTICED_KEY, [])
+    me = owner()
+    for job in jobs:
+        if job.owner != me or job.spec.out_dir in noticed:
+            continue
+        reason = hosted.removed_reason(job.spec.out_dir)
+        if reason:
+            noticed.append(job.spec.out_dir)
+            st.warning(removed_text(reason), icon=":material/delete_sweep:")
+
+
+upload_limit = hosted.upload_limit
+
+
+def checked_upload(up, kind: str = "file") -> bytes:
+    """An uploaded file's bytes; over its limit, an ``ImageError`` carrying the one message for that limit."""
+    from gan.images import ImageError
+    if up.size > hosted.upload_limit(kind):
+        raise ImageError(upload_limit_text(kind))
+    return up.getvalue()
