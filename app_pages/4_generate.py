@@ -19,7 +19,7 @@ from gan.hub import CheckpointError, HubError, LoadedGenerator
 from gan.images import images_uint8, make_grid
 from ui import jobs
 from ui.checkpoint_upload import uploader
-from ui.hosted import removed_text, upload_limit_text
+from ui.hosted import checked_upload, removed_text
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
@@ -296,11 +296,8 @@ def discriminator_section(g: LoadedGenerator) -> None:
         if up is None:
             return
         from gan.images import ImageError, decode_image
-        if up.size > hosted.upload_limit("file"):
-            st.error(upload_limit_text("file"))
-            return
         try:
-            pil = decode_image(up.getvalue(), max_bytes=hosted.upload_limit("file"), mode="L")
+            pil = decode_image(checked_upload(up), max_bytes=hosted.upload_limit("file"), mode="L")
         except ImageError as e:
             st.error(tr("That image could not be used: ", "这张图像无法使用：") + str(e))
             return

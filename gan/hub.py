@@ -433,17 +433,20 @@ def extract_checkpoint_zip(data: bytes, dest: Path, max_bytes: int | None = None
             try:
                 with zf.open(info) as f:
                     head = f.read(2)
-                    if _is_pickle(name, head):
-                        raise CheckpointError(f"refused: the zip holds a pickle file ({name}); pickles can run "
-                                              "code, and checkpoints need only safetensors and JSON")
-                    if name not in ZIP_FILES or info.filename.count("/") > 1:
-                        continue
-                    if name in seen:
-                        raise CheckpointError(f"refused: the zip holds {name} twice")
-                    seen.add(name)
-                    body = head + f.read(max_bytes - total + 1)
+                    known = name in ZIP_FILES and info.filename.count("/") <= 1
+                    body = head + f.read(max_bytes - total + 1) if known else b""
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as e:
                 raise CheckpointError(f"the zip is damaged ({_short(e)})") from None
+            # a pickle by name anywhere, by its opening bytes in any file but the checkpoint's own (whose
+            # formats are checked when loaded: a safetensors header may start with the same bytes)
+            if _is_pickle(name, b"" if known else head):
+                raise CheckpointError(f"refused: the zip holds a pickle file ({name}); pickles can run "
+                                      "code, and checkpoints need only safetensors and JSON")
+            if not known:
+                continue
+            if name in seen:
+                raise CheckpointError(f"refused: the zip holds {name} twice")
+            seen.add(name)
             total += len(body)
             if total > max_bytes:
                 raise CheckpointError(f"the zip unpacks to more than the size limit ({_size(max_bytes)})")

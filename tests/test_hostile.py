@@ -82,7 +82,7 @@ IMAGE_CASES = [
     ("cut.png", _img(size=(200, 150))[:900], "truncated"),
     ("cut.jpg", _img(size=(200, 150), fmt="JPEG")[:700], "truncated"),
     ("bomb.png", _png_header_bomb(), "pixels"),
-    ("huge.png", _img() + b"\0" * (16 * 2**20), "limit"),
+    ("huge.png", _img() + b"\0" * (21 * 2**20), "at most 20 MB"),  # GAN_UPLOAD_MB's default
     ("png-named.jpg", _img(), "ok"),
     ("one-pixel.png", _img(size=(1, 1)), "ok"),
     ("sixteen-bit.png", _img("I;16"), "ok"),
