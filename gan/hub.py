@@ -679,6 +679,7 @@ def push(folder: str | Path, repo_id: str, token: str | None = None, private: bo
             HfApi(token=token).upload_file(path_or_fileobj=str(folder / DISCRIMINATOR_FILE),
                                            path_in_repo=DISCRIMINATOR_FILE, repo_id=repo_id,
                                            commit_message="Upload GAN Studio discriminator")
-    except Exception as e:
-        raise HubError(f"could not push to {repo_id}: {_short(e)}") from None
+    except Exception as e:  # the message never carries the visitor's token
+        reason = _short(e).replace(token, "***") if token else _short(e)
+        raise HubError(f"could not push to {repo_id}: {reason}") from None
     return str(getattr(commit, "repo_url", "") or f"{constants.ENDPOINT}/{repo_id}")
