@@ -216,3 +216,38 @@ def test_hub_downloads_only_needed_files_size_checked_first(fake_hub, tmp_path, 
     with pytest.raises(hub.CheckpointError, match="not downloaded"):
         hub.load_generator("me/big", local=False)
     assert not [r for r in fake_hub.requests if r[0] == "GET" and r[1].endswith("model.safetensors")]
+
+
+# ----------------------------------------------------------------------------- per-visitor jobs, README
+
+def test_per_visitor_job_cap_in_hosted_mode(monkeypatch):
+    from gan import jobs as J
+    monkeypatch.setenv("GAN_HOSTED", "1")
+    monkeypatch.setenv("GAN_MAX_JOBS_PER_VISITOR", "1")
+    reg = J.Registry()
+    spec = lambda: J.JobSpec("train", dict(model="toy", dataset="ring", steps=10_000, batch_size=16, width=8,  # noqa: E731
+                                           log_every=1, sample_every=50, seed=0), paused=True)
+    try:
+        reg.start(spec(), "me")
+        with pytest.raises(J.JobLimitError, match="limit per visitor is 1"):
+            reg.start(spec(), "me")
+        reg.start(spec(), "other")  # another visitor is not held back
+        monkeypatch.delenv("GAN_MAX_JOBS_PER_VISITOR")
+        assert J.visitor_cap() == 3
+        monkeypatch.setenv("GAN_HOSTED", "0")
+        assert J.visitor_cap() is None
+    finally:
+        reg.stop_all()
+        for j in reg.all():
+            j.join(10)
+
+
+def test_readme_lists_every_environment_variable():
+    import re
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Hosted use", 1)[1].split("\n## ", 1)[0]
+    code = "".join(p.read_text() for d in ("gan", "ui", "app_pages", "scripts") for p in (ROOT / d).rglob("*.py"))
+    code += (ROOT / "app.py").read_text()
+    names = set(re.findall(r"[\"'`]((?:GAN|HF)_[A-Z_]+)[\"'`]", code)) | set(hosted.ENV) | {"SPACE_ID"}
+    missing = sorted(n for n in names if f"`{n}`" not in section)
+    assert not missing, missing
