@@ -110,10 +110,10 @@ def choose_generator() -> LoadedGenerator | None:
         text = st.text_input(tr("Hub repo id or local folder", "Hub 仓库 ID 或本地文件夹") if local
                              else tr("Hub repo id", "Hub 仓库 ID"), key=P + "hub_id",
                              placeholder="huggan/dcgan-mnist",
-                             help=tr("A repo id such as huggan/dcgan-mnist (needs a connection), or a folder with "
-                                     "config.json + model.safetensors.",
-                                     "例如 huggan/dcgan-mnist 这样的仓库 ID（需要联网），或包含 config.json 与 "
-                                     "model.safetensors 的文件夹。")).strip()
+                             help=tr("A repo id such as huggan/dcgan-mnist (needs a connection)"
+                                     + (", or a folder with config.json + model.safetensors." if local else "."),
+                                     "例如 huggan/dcgan-mnist 这样的仓库 ID（需要联网）"
+                                     + ("，或包含 config.json 与 model.safetensors 的文件夹。" if local else "。"))).strip()
         if not text:
             return None
         with st.spinner(tr("Loading…", "加载中…")):

@@ -120,3 +120,12 @@ def test_sidebar_says_which_mode(monkeypatch):
     assert "Hosted mode" in at.caption[0].value
     monkeypatch.setenv("GAN_HOSTED", "0")
     assert "Local mode" in AppTest.from_function(script).run().caption[0].value
+
+
+def test_hosted_help_mentions_no_folders(monkeypatch):
+    monkeypatch.setenv("GAN_HOSTED", "1")
+    at = run_page(GENERATE, gen_source_kind="hub")
+    assert "folder" not in at.text_input(key="gen_hub_id").help
+    monkeypatch.setenv("GAN_HOSTED", "0")
+    at = run_page(GENERATE, gen_source_kind="hub")
+    assert "folder" in at.text_input(key="gen_hub_id").help

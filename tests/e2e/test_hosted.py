@@ -35,7 +35,7 @@ def test_hosted_generate_refuses_paths_and_takes_an_uploaded_zip(visitor, hosted
     open_page(page, hosted_server, "generate", "Generate")
     page.get_by_test_id("stSidebar").get_by_text("Hosted mode", exact=False).wait_for()
     radio(page, "Generator", "Hub repo")
-    box = page.get_by_label("Hub repo id")
+    box = page.get_by_role("textbox", name="Hub repo id")
     for path in ("/etc/passwd", "/etc", "/no/such/folder"):
         box.fill(path)
         box.press("Enter")
