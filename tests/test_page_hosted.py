@@ -129,3 +129,42 @@ def test_hosted_help_mentions_no_folders(monkeypatch):
     monkeypatch.setenv("GAN_HOSTED", "0")
     at = run_page(GENERATE, gen_source_kind="hub")
     assert "folder" in at.text_input(key="gen_hub_id").help
+
+
+def test_a_visitor_is_told_once_when_their_run_was_removed(monkeypatch, tmp_path):
+    import threading
+    from types import SimpleNamespace
+    from gan.jobs import REGISTRY
+    runs = tmp_path / "runs"
+    old, mine = runs / "other-old", runs / "mine-run"
+    for folder, data in ((old, b"\0" * hosted.MB), (mine, b"\0" * hosted.MB)):
+        folder.mkdir(parents=True)
+        (folder / "model.safetensors").write_bytes(data)
+    import os
+    import time
+    t = time.time() - 100  # older than the other run, but not idle
+    os.utime(old / "model.safetensors", (t, t))
+    os.utime(old, (t, t))
+    monkeypatch.setattr(hosted, "runs_root", lambda: runs)
+    monkeypatch.setattr(hosted, "uploads_root", lambda: tmp_path / "uploads")
+    monkeypatch.setattr(hosted, "_LAST_SWEEP", [0.0])
+    monkeypatch.setenv("GAN_RUNS_MAX_MB", "1")
+    token = "visitor-token-0123456789"
+    job = SimpleNamespace(owner=token, spec=SimpleNamespace(out_dir=str(old), resume_from=None),
+                          checkpoint=(str(old), 10), ended=True, lock=threading.Lock(), extra={})
+    monkeypatch.setattr(REGISTRY, "all", lambda: [job])
+
+    def script():
+        from ui.hosted import housekeeping
+        housekeeping()
+
+    other = AppTest.from_function(script)  # another visitor's page run sweeps while the owner is away
+    other.session_state["jobs_owner"] = "someone-else-0123456789"
+    other.run()
+    assert not other.warning and job.checkpoint is None and not old.exists() and mine.exists()
+    at = AppTest.from_function(script)  # the owner comes back
+    at.session_state["jobs_owner"] = token
+    at.run()
+    assert any("removed from the server to keep its disk within the budget" in w.value for w in at.warning)
+    at.run()
+    assert not at.warning  # told once

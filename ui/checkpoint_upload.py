@@ -49,6 +49,9 @@ def uploader(prefix: str, label: str) -> Path | None:
             st.session_state[prefix + "upload_dir"] = str(folder)
             if old and old != str(folder) and uploads.owns(old, jobs.owner()):
                 shutil.rmtree(old, ignore_errors=True)  # one upload per visitor and page at a time
+    if up is None:  # the file was taken off the uploader: forget its refusal
+        st.session_state.pop(prefix + "upload_error", None)
+        st.session_state.pop(prefix + "upload_id", None)
     if st.session_state.get(prefix + "upload_error"):
         st.error(st.session_state[prefix + "upload_error"], icon=":material/folder_zip:")
         return None

@@ -13,9 +13,6 @@ from gan.jobs import REGISTRY
 from ui.i18n import tr
 from ui.jobs import owner
 
-NOTICED_KEY = "hosted_noticed"
-
-
 def mode_caption() -> None:
     """One line for the sidebar: hosted or local, and what that means."""
     if hosted.is_hosted():
@@ -53,17 +50,23 @@ def removed_text(reason: str | None) -> str:
 
 
 def housekeeping() -> None:
-    """Sweep idle and over-budget run folders (at most every 30 s) and tell this visitor about theirs."""
-    jobs = REGISTRY.all()
-    hosted.housekeep_jobs(jobs)
-    noticed = st.session_state.setdefault(NOTICED_KEY, [])
+    """Sweep idle and over-budget run folders (at most every 30 s) and tell this visitor about theirs.
+
+    The folders of this visitor's runs count as used while they visit (idle sweeps spare them); a
+    removed run is reported once, on whichever page they are.
+    """
     me = owner()
+    jobs = REGISTRY.all()
     for job in jobs:
-        if job.owner != me or job.spec.out_dir in noticed:
+        if job.owner == me and job.checkpoint:
+            hosted.touch(job.checkpoint[0])
+    hosted.housekeep_jobs(jobs)
+    for job in jobs:
+        if job.owner != me or job.extra.get("removed_noticed"):
             continue
         reason = hosted.removed_reason(job.spec.out_dir)
         if reason:
-            noticed.append(job.spec.out_dir)
+            job.extra["removed_noticed"] = True
             st.warning(removed_text(reason), icon=":material/delete_sweep:")
 
 
