@@ -40,6 +40,7 @@ UNPACK_FACTOR = 4  # an uploaded checkpoint zip may unpack to at most this many 
 MAX_ZIP_FILES = 16  # entries in an uploaded checkpoint zip
 MAX_RATIO = 100  # unpacked / packed size of one entry above which it is treated as a zip bomb
 SWEEP_EVERY_S = 30.0
+RECENT_S = 300.0  # a folder written this recently may be a running job's of another server process: kept
 
 
 def _env_truthy(name: str) -> bool | None:
@@ -169,7 +170,8 @@ def sweep(roots: list[Path], *, max_bytes: int, idle_s: float, protect: set[str]
     """Remove idle folders, then the oldest until the total is at most ``max_bytes``.
 
     ``protect`` holds resolved paths of folders in use (running jobs): they are never removed, but
-    count towards the total. Returns (folder, reason) for each folder removed.
+    count towards the total; nor are folders written in the last ``RECENT_S`` seconds (another server
+    process on the same machine may be writing them). Returns (folder, reason) for each folder removed.
     """
     now = time.time() if now is None else now
     removed: list[tuple[Path, str]] = []
@@ -192,7 +194,7 @@ def sweep(roots: list[Path], *, max_bytes: int, idle_s: float, protect: set[str]
         for used, size, folder in kept:
             if total <= max_bytes:
                 break
-            if str(folder.resolve()) in protect:
+            if str(folder.resolve()) in protect or now - used < RECENT_S:
                 continue
             _remove(folder, "budget")
             removed.append((folder, "budget"))

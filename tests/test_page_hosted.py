@@ -142,7 +142,7 @@ def test_a_visitor_is_told_once_when_their_run_was_removed(monkeypatch, tmp_path
         (folder / "model.safetensors").write_bytes(data)
     import os
     import time
-    t = time.time() - 100  # older than the other run, but not idle
+    t = time.time() - 1000  # older than the other run, not idle (GAN_RUN_IDLE_S), not just written
     os.utime(old / "model.safetensors", (t, t))
     os.utime(old, (t, t))
     monkeypatch.setattr(hosted, "runs_root", lambda: runs)

@@ -6,12 +6,16 @@ their runs was removed to keep the server's disk within its budget.
 """
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from gan import hosted
 from gan.jobs import REGISTRY
 from ui.i18n import tr
 from ui.jobs import owner
+
+log = logging.getLogger("gan_studio")
 
 def mode_caption() -> None:
     """One line for the sidebar: hosted or local, and what that means."""
@@ -60,7 +64,10 @@ def housekeeping() -> None:
     for job in jobs:
         if job.owner == me and job.checkpoint:
             hosted.touch(job.checkpoint[0])
-    hosted.housekeep_jobs(jobs)
+    try:
+        hosted.housekeep_jobs(jobs)
+    except OSError:  # a folder that vanished or cannot be read: the next sweep tries again
+        log.exception("run-folder housekeeping failed")
     for job in jobs:
         if job.owner != me or job.extra.get("removed_noticed"):
             continue

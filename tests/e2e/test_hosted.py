@@ -12,6 +12,8 @@ from gan import hub
 from .conftest import assert_no_exception, shot, streamlit_server
 from .test_browser import open_page, radio, wait_idle
 
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
 
 @pytest.fixture(scope="module")
 def hosted_server(browser):
@@ -20,7 +22,7 @@ def hosted_server(browser):
 
 
 @pytest.fixture
-def visitor(browser, hosted_server):
+def page(browser, hosted_server):  # named "page": a failure keeps a screenshot (conftest)
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     ctx.set_default_timeout(60_000)
     pg = ctx.new_page()
@@ -30,8 +32,7 @@ def visitor(browser, hosted_server):
         ctx.close()
 
 
-def test_hosted_generate_refuses_paths_and_takes_an_uploaded_zip(visitor, hosted_server, tmp_path):
-    page = visitor
+def test_hosted_generate_refuses_paths_and_takes_an_uploaded_zip(page, hosted_server, tmp_path):
     open_page(page, hosted_server, "generate", "Generate")
     page.get_by_test_id("stSidebar").get_by_text("Hosted mode", exact=False).wait_for()
     radio(page, "Generator", "Hub repo")
