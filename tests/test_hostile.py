@@ -258,6 +258,7 @@ CSV_CASES = [
     ("nan.csv", b"1,2\nnan,3\n", "could not be used"),
     ("inf.csv", b"1,2\ninf,3\n", "could not be used"),
     ("huge.csv", b"1,2\n" * 1_400_000, "could not be used"),
+    ("over-limit.csv", b"1,2\n" * (21 * 2**18), "may be at most 20 MB"),  # GAN_UPLOAD_MB's default
     ("binary.csv", bytes(range(256)) * 40, "could not be used"),
     ("single.csv", b"x,y\n0.5,0.5\n", "at least 2 points"),
     ("overflow.csv", b"1e300,1e300\n-1e300,2\n3,4\n", "could not be used"),

@@ -33,8 +33,8 @@ def upload_limit_text(kind: str = "file") -> str:
     if kind == "dataset":
         return tr(f"Dataset zips may be at most {mb} MB; this one is larger.",
                   f"数据集 zip 最大为 {mb} MB；这个文件超过了上限。")
-    return tr(f"Images and checkpoint zips may be at most {mb} MB; this file is larger.",
-              f"图像和检查点 zip 最大为 {mb} MB；这个文件超过了上限。")
+    return tr(f"Uploaded files (images, checkpoint zips, point tables) may be at most {mb} MB; this file is larger.",
+              f"上传的文件（图像、检查点 zip、点表格）最大为 {mb} MB；这个文件超过了上限。")
 
 
 def upload_help(kind: str = "file") -> str:
@@ -81,7 +81,8 @@ upload_limit = hosted.upload_limit
 
 
 def checked_upload(up, kind: str = "file") -> bytes:
-    """An uploaded file's bytes; over its limit, an ``ImageError`` carrying the one message for that limit."""
+    """An uploaded file's bytes; over its limit, an ``ImageError`` (a ``ValueError``) carrying the one message
+    for that limit, so a page's existing ``except ValueError`` shows it."""
     from gan.images import ImageError
     if up.size > hosted.upload_limit(kind):
         raise ImageError(upload_limit_text(kind))
