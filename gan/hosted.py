@@ -84,9 +84,9 @@ class Limits:
 
 def limits() -> Limits:
     """The limits in force now (read from the environment, with the defaults in :data:`ENV`)."""
-    return Limits(upload_bytes=_env_number("GAN_UPLOAD_MB") * MB,
-                  dataset_upload_bytes=_env_number("GAN_DATASET_UPLOAD_MB") * MB,
-                  runs_max_bytes=_env_number("GAN_RUNS_MAX_MB") * MB,
+    return Limits(upload_bytes=int(_env_number("GAN_UPLOAD_MB", float) * MB),
+                  dataset_upload_bytes=int(_env_number("GAN_DATASET_UPLOAD_MB", float) * MB),
+                  runs_max_bytes=int(_env_number("GAN_RUNS_MAX_MB", float) * MB),
                   idle_s=_env_number("GAN_RUN_IDLE_S", float),
                   hub_max_bytes=_env_number("GAN_HUB_MAX_MB") * MB)
 

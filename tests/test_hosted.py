@@ -251,3 +251,28 @@ def test_readme_lists_every_environment_variable():
     names = set(re.findall(r"[\"'`]((?:GAN|HF)_[A-Z_]+)[\"'`]", code)) | set(hosted.ENV) | {"SPACE_ID"}
     missing = sorted(n for n in names if f"`{n}`" not in section)
     assert not missing, missing
+
+
+def test_many_finished_runs_stay_under_the_budget(roots, monkeypatch):
+    """Real (tiny, toy) runs through gan.jobs, each writing its checkpoint folder; after each one ends a
+    sweep keeps the total under GAN_RUNS_MAX_MB, removing the oldest finished runs first."""
+    from gan import jobs as J
+    runs, _ = roots
+    monkeypatch.setattr(hosted, "RECENT_S", 0.0)  # every folder here was just written
+    reg = J.Registry()
+    done, sizes = [], []
+    for i in range(6):
+        cfg = dict(model="toy", dataset="ring", steps=20, batch_size=16, width=8, log_every=5, sample_every=50,
+                   seed=i)
+        job = reg.start(J.JobSpec("train", cfg, out_dir=str(hosted.new_folder(runs, f"visitor{i}-token"))), f"v{i}")
+        assert job.join(30) and job.checkpoint is not None
+        done.append(job)
+        sizes.append(hosted.folder_bytes(Path(job.checkpoint[0])))
+        if i == 0:  # a budget of about two and a half runs
+            monkeypatch.setenv("GAN_RUNS_MAX_MB", str(2.5 * sizes[0] / hosted.MB))
+        hosted.housekeep_jobs(reg.all(), force=True)
+        left = [p for p in runs.iterdir() if p.is_dir()]
+        assert sum(hosted.folder_bytes(p) for p in left) <= hosted.limits().runs_max_bytes
+    kept = [j for j in done if j.checkpoint is not None]
+    assert kept == done[-2:] and all(Path(j.checkpoint[0]).is_dir() for j in kept)
+    assert all(hosted.removed_reason(j.spec.out_dir) == "budget" for j in done[:-2])
