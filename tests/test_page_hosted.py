@@ -168,3 +168,18 @@ def test_a_visitor_is_told_once_when_their_run_was_removed(monkeypatch, tmp_path
     assert any("removed from the server to keep its disk within the budget" in w.value for w in at.warning)
     at.run()
     assert not at.warning  # told once
+
+
+def test_continue_training_from_an_uploaded_zip(monkeypatch, run_zip, uploads_dir, tmp_path):
+    import time
+    from gan.jobs import REGISTRY
+    monkeypatch.setattr(hosted, "runs_root", lambda: tmp_path / "runs")
+    at = run_page(TRAIN, train_steps=2, jobs_owner="resume-visitor-0123456789")
+    at.file_uploader(key="train_resume_upload_zip").upload("ck.zip", run_zip[1], "application/zip").run()
+    at.button(key="train_resume_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    job = REGISTRY.latest("resume-visitor-0123456789")
+    assert job is not None and Path(job.spec.resume_from).parent == uploads_dir
+    assert job.join(120) and job.status == "done", (job.status, job.last)
+    assert job.checkpoint[1] == 4 and Path(job.checkpoint[0]).parent == tmp_path / "runs"
+    assert [r["step"] for r in job.history][-1] == 4
