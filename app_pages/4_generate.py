@@ -19,7 +19,7 @@ from gan.hub import CheckpointError, HubError, LoadedGenerator
 from gan.images import images_uint8, make_grid
 from ui import jobs
 from ui.checkpoint_upload import uploader
-from ui.hosted import checked_upload, removed_text
+from ui.hosted import checked_upload, hosted_text, removed_text
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
@@ -122,7 +122,8 @@ def choose_generator() -> LoadedGenerator | None:
         st.error(tr("Could not get the generator from the Hub: ", "无法从 Hub 获取生成器：") + str(e),
                  icon=":material/cloud_off:")
     except CheckpointError as e:
-        st.error(tr("This checkpoint cannot be used: ", "此检查点无法使用：") + str(e), icon=":material/broken_image:")
+        st.error(tr("This checkpoint cannot be used: ", "此检查点无法使用：") + hosted_text(str(e)),
+                 icon=":material/broken_image:")
     return None
 
 

@@ -183,3 +183,9 @@ def test_continue_training_from_an_uploaded_zip(monkeypatch, run_zip, uploads_di
     assert job.join(120) and job.status == "done", (job.status, job.last)
     assert job.checkpoint[1] == 4 and Path(job.checkpoint[0]).parent == tmp_path / "runs"
     assert [r["step"] for r in job.history][-1] == 4
+
+
+def test_the_hosted_message_in_chinese(monkeypatch):
+    monkeypatch.setenv("GAN_HOSTED", "1")
+    at = run_page(GENERATE, gen_source_kind="hub", gen_hub_id="/etc", app_lang="zh")
+    assert "不会打开服务器上的文件夹" in at.error[0].value and "/etc" not in at.error[0].value

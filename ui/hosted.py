@@ -27,6 +27,14 @@ def mode_caption() -> None:
         st.caption(tr("Local mode: folders on this computer can be opened.", "本地模式：可以打开本机上的文件夹。"))
 
 
+def hosted_text(message: str) -> str:
+    """``message`` in the visitor's language when it is hosted mode's one answer to a server path."""
+    from gan.hub import HOSTED_SOURCE_MESSAGE
+    if message == HOSTED_SOURCE_MESSAGE:
+        return tr(message, "请输入 Hub 仓库 ID（owner/name）或内置模型的名称；这个托管版本不会打开服务器上的文件夹")
+    return message
+
+
 def upload_limit_text(kind: str = "file") -> str:
     """The one message for an upload over its limit ("file": images and checkpoints; "dataset")."""
     mb = hosted.upload_limit(kind) // hosted.MB
