@@ -17,6 +17,7 @@ import torch
 
 from gan.device import serving_threads
 
+from ui.hosted import housekeeping
 from ui.i18n import lang, tr
 from ui.jobs import remember_owner
 from ui.sidebar import page_menu, presenting, render_sidebar
@@ -56,6 +57,7 @@ _t0 = time.perf_counter()
 nav = st.navigation(navigation_pages())
 render_sidebar()
 remember_owner()  # the visitor's owner token into the browser, so their runs are found after a reload
+housekeeping()  # idle and over-budget run folders and uploads removed (gan.hosted); their visitor is told
 try:
     nav.run()
 finally:  # bench/load.py reads how long each full script run took on the server

@@ -24,6 +24,7 @@ from gan.losses import LOSSES
 from gan.plots.training import class_histogram_figure
 from gan.train import TrainConfig
 from ui import jobs
+from ui.checkpoint_upload import resume_section
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
@@ -326,6 +327,7 @@ if mode == "replay":
 else:
     job = jobs.watched(TAG)
     controls(job)
+    resume_section(P, TAG, P + "steps")
     jobs.live(lambda: [jobs.watched(TAG)], [(lambda: render_live(jobs.watched(TAG)), 0.5)])
     job = jobs.watched(TAG)
     if job is not None and not job.running:

@@ -14,17 +14,18 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from gan import hub, sampling, timelapse, zoo
+from gan import hosted, hub, sampling, timelapse, zoo
 from gan.hub import CheckpointError, HubError, LoadedGenerator
 from gan.images import images_uint8, make_grid
 from ui import jobs
+from ui.checkpoint_upload import uploader
+from ui.hosted import checked_upload, hosted_text, removed_text
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
 
 P = "gen_"
 TRAIN_TAG = "train"  # the Train page's jobs
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 # --- loading ------------------------------------------------------------------------------------------
@@ -32,8 +33,9 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 @st.cache_resource(show_spinner=False, max_entries=8)
 def load_cached(kind: str, source: str, stamp: float) -> LoadedGenerator:
     """One copy per process of each generator; ``stamp`` (the weights' mtime) reloads changed folders."""
-    if kind == "session":
-        return hub.load_folder(source, origin="session", source=tr("your run", "你的训练"))
+    if kind in ("session", "upload"):
+        return hub.load_folder(source, origin=kind, source=tr("your run", "你的训练") if kind == "session"
+                               else tr("your upload", "你上传的检查点"))
     return hub.load_generator(source)
 
 
@@ -61,9 +63,10 @@ def bundled_generators() -> list[zoo.ZooEntry]:
 
 
 def choose_generator() -> LoadedGenerator | None:
-    kinds = ["bundled", "session", "hub"]
+    kinds = ["bundled", "session", "upload", "hub"]
     labels = {"bundled": tr("Bundled", "内置模型"), "session": tr("Your run", "你的训练"),
-              "hub": tr("Hub repo or folder", "Hub 仓库或文件夹")}
+              "upload": tr("Upload a checkpoint", "上传检查点"),
+              "hub": tr("Hub repo", "Hub 仓库") if hosted.is_hosted() else tr("Hub repo or folder", "Hub 仓库或文件夹")}
     # the choice outlives visits to other pages (Streamlit forgets the state of widgets not drawn)
     st.session_state.setdefault(P + "source_kind", st.session_state.get(P + "kind_saved", "bundled"))
     kind = st.radio(tr("Generator", "生成器"), kinds, format_func=labels.__getitem__, horizontal=True,
@@ -88,7 +91,9 @@ def choose_generator() -> LoadedGenerator | None:
             if job is not None and job.running:
                 jobs.live(lambda: [jobs.mine(TRAIN_TAG)], [(lambda: training_note(jobs.mine(TRAIN_TAG)), 1.0)])
             if job is None or job.checkpoint is None:
-                if job is None:
+                if job is not None and hosted.removed_reason(job.spec.out_dir):
+                    st.warning(removed_text(hosted.removed_reason(job.spec.out_dir)))
+                elif job is None:
                     st.info(tr("No run of yours yet: train one on the Train page (it appears here when it "
                                "stops or finishes).", "你还没有训练：请在“训练”页面训练一个（停止或完成后会出现在这里）。"))
                 return None
@@ -98,27 +103,34 @@ def choose_generator() -> LoadedGenerator | None:
                               "你的训练检查点已不在服务器上，请重新训练。"))
                 return None
             return load_cached("session", str(path), _stamp(path))
-        text = st.text_input(tr("Hub repo id or local folder", "Hub 仓库 ID 或本地文件夹"), key=P + "hub_id",
+        if kind == "upload":
+            folder = uploader(P, tr("Checkpoint zip (from the Train page)", "检查点 zip（来自“训练”页面）"))
+            return None if folder is None else load_cached("upload", str(folder), _stamp(folder))
+        local = not hosted.is_hosted()
+        text = st.text_input(tr("Hub repo id or local folder", "Hub 仓库 ID 或本地文件夹") if local
+                             else tr("Hub repo id", "Hub 仓库 ID"), key=P + "hub_id",
                              placeholder="huggan/dcgan-mnist",
-                             help=tr("A repo id such as huggan/dcgan-mnist (needs a connection), or a folder with "
-                                     "config.json + model.safetensors.",
-                                     "例如 huggan/dcgan-mnist 这样的仓库 ID（需要联网），或包含 config.json 与 "
-                                     "model.safetensors 的文件夹。")).strip()
+                             help=tr("A repo id such as huggan/dcgan-mnist (needs a connection)"
+                                     + (", or a folder with config.json + model.safetensors." if local else "."),
+                                     "例如 huggan/dcgan-mnist 这样的仓库 ID（需要联网）"
+                                     + ("，或包含 config.json 与 model.safetensors 的文件夹。" if local else "。"))).strip()
         if not text:
             return None
         with st.spinner(tr("Loading…", "加载中…")):
-            return load_cached("hub", text, _stamp(Path(text).expanduser()))
+            return load_cached("hub", text, _stamp(Path(text).expanduser()) if local else 0.0)
     except HubError as e:
         st.error(tr("Could not get the generator from the Hub: ", "无法从 Hub 获取生成器：") + str(e),
                  icon=":material/cloud_off:")
     except CheckpointError as e:
-        st.error(tr("This checkpoint cannot be used: ", "此检查点无法使用：") + str(e), icon=":material/broken_image:")
+        st.error(tr("This checkpoint cannot be used: ", "此检查点无法使用：") + hosted_text(str(e)),
+                 icon=":material/broken_image:")
     return None
 
 
 def describe(g: LoadedGenerator) -> None:
     origin = {"bundled": tr("bundled", "内置"), "hub": "Hub", "session": tr("your run", "你的训练"),
-              "local": tr("local folder", "本地文件夹"), "bundled-fallback": tr("bundled copy", "内置副本")}
+              "local": tr("local folder", "本地文件夹"), "upload": tr("uploaded", "上传"),
+              "bundled-fallback": tr("bundled copy", "内置副本")}
     params = sum(p.numel() for p in g.model.parameters())
     kind = tr("conditional", "条件") if g.conditional else tr("unconditional", "无条件")
     st.caption(f"**{g.source}** · {g.family} · {origin.get(g.origin, g.origin)} · {kind} · "
@@ -286,7 +298,7 @@ def discriminator_section(g: LoadedGenerator) -> None:
             return
         from gan.images import ImageError, decode_image
         try:
-            pil = decode_image(up.getvalue(), max_bytes=MAX_UPLOAD_BYTES, mode="L")
+            pil = decode_image(checked_upload(up), max_bytes=hosted.upload_limit("file"), mode="L")
         except ImageError as e:
             st.error(tr("That image could not be used: ", "这张图像无法使用：") + str(e))
             return

@@ -21,10 +21,11 @@ from gan.style.presets import CONTENT_SAMPLES, STYLE_PRESETS, preset_image
 from gan.style.pretrained import HUB_STYLES, StyleModel, apply_style_model, load_style_model
 from ui import jobs
 from ui.errors import guard
+from ui.hosted import checked_upload, upload_limit
 from ui.i18n import md, tr
 
 P = "style_"
-MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+MAX_UPLOAD_BYTES = upload_limit("file")  # GAN_UPLOAD_MB: one limit for images and checkpoints (gan.hosted)
 MAX_SIDE = 1024  # uploads are downscaled to this before anything else
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp"]
 SIZES = [128, 192, 256, 384]
@@ -69,7 +70,7 @@ def pick_image(label: str, kind: str, presets: dict, default: str):
         st.info(tr("Choose a photo to upload.", "请选择要上传的照片。"))
         return None
     try:
-        return decode_image(up.getvalue(), max_side=MAX_SIDE, max_bytes=MAX_UPLOAD_BYTES)
+        return decode_image(checked_upload(up), max_side=MAX_SIDE, max_bytes=MAX_UPLOAD_BYTES)
     except ImageError as e:
         st.error(tr("This file cannot be used: ", "这个文件无法使用：") + str(e))
         return None

@@ -1,7 +1,9 @@
 """A classroom on one server: 8 browser visitors on loopback, 2 of them training image GANs and 1 playing
 the playground, everyone browsing the app with think time between visits.
 
-    GAN_DATA_DIR=../shared/data python bench/load.py [--seconds 120] [--visitors 8] [--json out.json]
+    GAN_DATA_DIR=../shared/data python bench/load.py [--seconds 120] [--visitors 8] [--hosted] [--json out.json]
+
+``--hosted`` runs the server in hosted mode (GAN_HOSTED=1, as on a Space; see gan/hosted.py).
 
 A *visit* is a navigation to a page until the app has stopped running (heading drawn, script idle).
 Printed: visits, their p50 / p95 seconds, the server's own script time per run (p50 / p95, logged by
@@ -170,12 +172,14 @@ def main() -> int:
     ap.add_argument("--think-min", type=float, default=1.0)
     ap.add_argument("--think-max", type=float, default=3.0)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--hosted", action="store_true", help="run the server in hosted mode (GAN_HOSTED=1)")
     args = ap.parse_args()
     if args.visitors < 4:
         ap.error("at least 4 visitors: 2 training, 1 playing, 1 browsing")
     times = Path(tempfile.mkdtemp()) / "script_times.txt"
-    report: dict = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 1)}
-    with streamlit_server("bench-load", GAN_SCRIPT_TIMES=str(times), GAN_MAX_JOBS="8") as server:
+    report: dict = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 1), "hosted": args.hosted}
+    with streamlit_server("bench-load", GAN_SCRIPT_TIMES=str(times), GAN_MAX_JOBS="8",
+                          GAN_HOSTED="1" if args.hosted else "0") as server:
         asyncio.run(scenario(server.url, args, report, server))
     st = [float(x) for x in times.read_text().split()] if times.exists() else []
     report["script_runs"] = len(st)

@@ -32,6 +32,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from . import hosted
 from .models import MODELS, discriminator_class, family_of, generator_class, spec
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -377,30 +378,82 @@ def _load_zip(path: Path, *, origin: str, source: str | None) -> LoadedGenerator
         return load_folder(tmp, origin=origin, source=source or path.name)
 
 
-def extract_checkpoint_zip(data: bytes, dest: Path, max_bytes: int | None = None) -> Path:
-    """Safely unpack a zipped checkpoint (flat files only, at most ``max_bytes`` in all) into ``dest``."""
+STATE_FILES = ("training_state.safetensors", "training_state.json")  # gan.train's resume state
+ZIP_FILES = ("config.json", "README.md", *WEIGHT_FILES, *STATE_FILES)  # what an uploaded zip may unpack
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz")
+MAX_ZIP_FILES = 16
+MAX_ZIP_RATIO = 100  # unpacked / packed for one entry: above this (and over 1 MB) it is a zip bomb
+
+
+def _is_pickle(name: str, head: bytes) -> bool:
+    """A pickle by its name, its opening bytes (protocol 2+) or a torch.save zip's data.pkl."""
+    return (name.lower().endswith(PICKLE_SUFFIXES) or name.lower().endswith("data.pkl")
+            or (len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5))
+
+
+def _unsafe_name(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts or "\0" in name
+
+
+def extract_checkpoint_zip(data: bytes, dest: Path, max_bytes: int | None = None,
+                           max_files: int = MAX_ZIP_FILES) -> Path:
+    """Safely unpack a zipped checkpoint into ``dest``; refuse anything unsafe with a plain message.
+
+    Refused: not a zip; encrypted entries; more than ``max_files`` entries; a name that climbs out
+    (``..``, absolute, a drive); two files with the same name; any pickle file (by name or by its
+    opening bytes); more than ``max_bytes`` unpacked in all (counted while reading, not trusted from
+    the zip's headers) or an entry that unpacks to over ``MAX_ZIP_RATIO`` times its packed size (a zip
+    bomb). Only the checkpoint's own files (:data:`ZIP_FILES`, in the zip's top level or one folder)
+    are written; others are skipped.
+    """
     max_bytes = MAX_WEIGHTS_BYTES if max_bytes is None else max_bytes
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise CheckpointError("the upload is not a zip file") from None
+    files = [i for i in infos if not i.is_dir()]
+    if len(infos) > max_files:
+        raise CheckpointError(f"the zip holds {len(infos)} entries; a checkpoint has at most {max_files}")
+    if sum(i.file_size for i in files) > max_bytes:
+        raise CheckpointError(f"the zip unpacks to more than the size limit ({_size(max_bytes)})")
+    dest.mkdir(parents=True, exist_ok=True)
     total = 0
-    names: set[str] = set()
+    seen: set[str] = set()
     with zf:
-        for info in zf.infolist():
-            if info.is_dir():
+        for info in files:
+            if _unsafe_name(info.filename):
+                raise CheckpointError(f"refused: the zip names a file outside its folder ({info.filename[:80]!r})")
+            if info.flag_bits & 0x1:
+                raise CheckpointError("refused: the zip is encrypted")
+            name = info.filename.replace("\\", "/").rstrip("/").split("/")[-1]
+            if info.file_size > 2**20 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+                raise CheckpointError("refused: the zip unpacks to far more than its size (a zip bomb)")
+            try:
+                with zf.open(info) as f:
+                    head = f.read(2)
+                    known = name in ZIP_FILES and info.filename.count("/") <= 1
+                    body = head + f.read(max_bytes - total + 1) if known else b""
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as e:
+                raise CheckpointError(f"the zip is damaged ({_short(e)})") from None
+            # a pickle by name anywhere, by its opening bytes in any file but the checkpoint's own (whose
+            # formats are checked when loaded: a safetensors header may start with the same bytes)
+            if _is_pickle(name, b"" if known else head):
+                raise CheckpointError(f"refused: the zip holds a pickle file ({name}); pickles can run "
+                                      "code, and checkpoints need only safetensors and JSON")
+            if not known:
                 continue
-            name = Path(info.filename).name
-            names.add(name)
-            if name not in ("config.json", "README.md", *WEIGHT_FILES):
-                continue
-            total += info.file_size
+            if name in seen:
+                raise CheckpointError(f"refused: the zip holds {name} twice")
+            seen.add(name)
+            total += len(body)
             if total > max_bytes:
-                raise CheckpointError("the zip unpacks to more than the size limit")
-            (dest / name).write_bytes(zf.read(info))
-    refused = sorted(names & set(REFUSED_FILES))
-    if refused and WEIGHTS_FILE not in names:
-        raise CheckpointError(f"the zip holds {refused[0]}, not {WEIGHTS_FILE}; only safetensors weights are loaded")
+                raise CheckpointError(f"the zip unpacks to more than the size limit ({_size(max_bytes)})")
+            (dest / name).write_bytes(body)
+    if WEIGHTS_FILE not in seen:
+        raise CheckpointError(f"the zip holds no {WEIGHTS_FILE}; upload the checkpoint zip the Train page "
+                              "downloads (config.json + model.safetensors)")
     return dest
 
 
@@ -472,9 +525,10 @@ def hub_download(repo_id: str, filename: str, repo_type: str = "model", timeout:
     """Fetch one file from the Hub (or the ``HF_ENDPOINT`` server) into the local cache.
 
     The file's size is asked first (a HEAD request) and a file over ``max_bytes`` is refused before
-    anything is downloaded (``max_bytes`` defaults to ``MAX_WEIGHTS_BYTES``).
+    anything is downloaded (``max_bytes`` defaults to the smaller of ``MAX_WEIGHTS_BYTES`` and
+    ``GAN_HUB_MAX_MB``).
     """
-    max_bytes = MAX_WEIGHTS_BYTES if max_bytes is None else max_bytes
+    max_bytes = min(MAX_WEIGHTS_BYTES, hosted.limits().hub_max_bytes) if max_bytes is None else max_bytes
     if not is_repo_id(repo_id):
         raise HubError(f"{repo_id!r} is not a Hub repo id (expected owner/name)")
     if hub_offline():
@@ -552,20 +606,30 @@ def load_from_hub(repo_id: str) -> LoadedGenerator:
         return load_folder(folder, origin="hub", source=repo_id)
 
 
-def load_generator(source: str | Path, *, fallback: bool = True) -> LoadedGenerator:
+HOSTED_SOURCE_MESSAGE = ("enter a Hub repo id (owner/name) or the name of a bundled model; "
+                         "this hosted copy does not open folders on the server")
+
+
+def load_generator(source: str | Path, *, fallback: bool = True, local: bool | None = None) -> LoadedGenerator:
     """Load a generator from a local folder/zip, a bundled name, or a Hub repo id.
 
+    ``local``: whether a server path may be named (default: not in hosted mode, see
+    :func:`gan.hosted.is_hosted`). Without it, anything but a bundled name or a Hub repo id gets one
+    message (:data:`HOSTED_SOURCE_MESSAGE`), whatever exists on the server.
     When the Hub cannot be used and a bundled checkpoint has the same name as the repo, that copy
     is returned with ``origin="bundled-fallback"`` and a note saying why.
     """
+    local = not hosted.is_hosted() if local is None else local
     text = str(source).strip()
+    if not local and (len(text) > 200 or not (text in bundled_names() or is_repo_id(text))):
+        raise CheckpointError(HOSTED_SOURCE_MESSAGE)
     if not text:
         raise CheckpointError("no model source given")
     if len(text) > 1024:
         raise CheckpointError("the model source is too long to be a folder, a bundled name or a Hub repo id")
     path = Path(text).expanduser()
     try:
-        exists = path.exists()
+        exists = local and path.exists()
     except OSError:  # e.g. a file name longer than the file system allows
         exists = False
     if exists:
@@ -615,6 +679,7 @@ def push(folder: str | Path, repo_id: str, token: str | None = None, private: bo
             HfApi(token=token).upload_file(path_or_fileobj=str(folder / DISCRIMINATOR_FILE),
                                            path_in_repo=DISCRIMINATOR_FILE, repo_id=repo_id,
                                            commit_message="Upload GAN Studio discriminator")
-    except Exception as e:
-        raise HubError(f"could not push to {repo_id}: {_short(e)}") from None
+    except Exception as e:  # the message never carries the visitor's token
+        reason = _short(e).replace(token, "***") if token else _short(e)
+        raise HubError(f"could not push to {repo_id}: {reason}") from None
     return str(getattr(commit, "repo_url", "") or f"{constants.ENDPOINT}/{repo_id}")

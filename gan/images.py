@@ -23,9 +23,10 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .hosted import upload_limit
+
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 DEFAULT_MAX_SIDE = 1024  # downscale anything larger than this (longest side, pixels) before work
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # refuse uploads larger than this
 DEFAULT_MAX_PIXELS = 50_000_000  # refuse images whose header declares more pixels than this
 
 
@@ -37,7 +38,7 @@ def _mb(n: int) -> str:
     return f"{n / 2**20:.1f} MB"
 
 
-def decode_image(data: bytes, max_side: int | None = DEFAULT_MAX_SIDE, max_bytes: int = DEFAULT_MAX_BYTES,
+def decode_image(data: bytes, max_side: int | None = DEFAULT_MAX_SIDE, max_bytes: int | None = None,
                  mode: str = "RGB", max_pixels: int = DEFAULT_MAX_PIXELS,
                  formats: tuple[str, ...] = ALLOWED_FORMATS) -> Image.Image:
     """Decode untrusted image bytes into an upright 8-bit ``mode`` ("RGB" or "L") image.
@@ -50,6 +51,7 @@ def decode_image(data: bytes, max_side: int | None = DEFAULT_MAX_SIDE, max_bytes
         raise ValueError(f"mode must be 'RGB' or 'L', got {mode!r}")
     if data is None or len(data) == 0:
         raise ImageError("the file is empty (0 bytes)")
+    max_bytes = upload_limit("file") if max_bytes is None else max_bytes  # GAN_UPLOAD_MB, set in gan.hosted
     if len(data) > max_bytes:
         raise ImageError(f"the file is {_mb(len(data))}, over the {_mb(max_bytes)} limit")
     names = ", ".join("WebP" if f == "WEBP" else f for f in formats)

@@ -47,6 +47,10 @@ class JobLimitError(JobError):
     """Too many jobs are running on this server."""
 
 
+class VisitorLimitError(JobLimitError):
+    """This visitor already runs as many jobs as one visitor may (hosted mode)."""
+
+
 class NotOwner(PermissionError):
     """A control was asked for by someone who does not own the job."""
 
@@ -59,6 +63,17 @@ def limits() -> dict[str, int]:
         except ValueError:
             return default
     return {"max_jobs": env_int("GAN_MAX_JOBS", 4), "max_steps": env_int("GAN_MAX_STEPS", 1_000_000)}
+
+
+def visitor_cap() -> int | None:
+    """Concurrent jobs one visitor may run: GAN_MAX_JOBS_PER_VISITOR, by default 3 in hosted mode (see
+    gan.hosted) and no cap beyond GAN_MAX_JOBS on a laptop."""
+    from .hosted import is_hosted
+    raw = os.environ.get("GAN_MAX_JOBS_PER_VISITOR", "").strip()
+    try:
+        return max(1, int(raw)) if raw else (3 if is_hosted() else None)
+    except ValueError:
+        return 3 if is_hosted() else None
 
 
 def _env_float(name: str, default: float) -> float:
@@ -497,6 +512,12 @@ class Registry:
             if running >= cap:
                 raise JobLimitError(f"{running} jobs are already running on this server (the limit is {cap}); "
                                     "try again when one has finished")
+            per_visitor = visitor_cap()
+            yours = sum(1 for j in self._jobs.values() if not j.ended and j.owner == owner
+                        and (replace is None or j is not replace))
+            if per_visitor is not None and yours >= per_visitor:
+                raise VisitorLimitError(f"you already have {yours} jobs running (training, style transfer or the "
+                                    f"playground; the limit per visitor is {per_visitor}); stop one first")
             self._jobs[job.id] = job
         if replace is not None:
             with replace.lock:
@@ -572,6 +593,11 @@ class Registry:
             mine = [j for j in self._jobs.values() if j.owner == owner and (kind is None or j.kind == kind)
                     and (where is None or where(j))]
         return max(mine, key=lambda j: j.created, default=None)
+
+    def all(self) -> list[Job]:
+        """Every job record held now (housekeeping looks at which folders they use)."""
+        with self._lock:
+            return list(self._jobs.values())
 
     def owned(self, owner: str, kind: str | None = None) -> list[Job]:
         with self._lock:

@@ -4,7 +4,12 @@ It answers what ``huggingface_hub.hf_hub_download`` (2.4) asks for: ``HEAD`` and
 ``/{repo_id}/resolve/{revision}/{filename}`` (``/datasets/...`` and ``/spaces/...`` too) with the
 ``X-Repo-Commit``, ``ETag`` and ``Content-Length`` headers it requires, ``X-Error-Code:
 RepoNotFound`` / ``EntryNotFound`` for what is missing, and ``GET /api/models/{repo_id}`` with a
-short listing. Use::
+short listing. For uploads (``HfApi.create_repo`` and ``upload_folder`` on the LFS route, i.e. with Xet
+turned off: ``huggingface_hub.constants.HF_HUB_DISABLE_XET = True``) it answers ``POST /api/repos/create``,
+``/api/validate-yaml``, ``/api/{type}s/{repo}/preupload/{rev}`` (binaries and files over 1 MB as LFS),
+``/{prefix}{repo}.git/info/lfs/objects/batch`` (basic transfer to ``PUT /lfs-upload/{oid}``) and
+``/api/{type}s/{repo}/commit/{rev}`` (ndjson), keeping what was pushed in ``repos``, the LFS paths in
+``lfs_paths`` and every Authorization header in ``auth``. Use::
 
     from tests.fakehub import fake_hub  # noqa: F401  (the fixture)
 
@@ -32,6 +37,10 @@ class FakeHub:
     def __init__(self) -> None:
         self.repos: dict[tuple[str, str], dict[str, bytes]] = {}
         self.requests: list[tuple[str, str]] = []
+        self.lfs: dict[str, bytes] = {}  # oid -> uploaded LFS object
+        self.lfs_paths: dict[tuple[str, str], set[str]] = {}  # (repo_type, repo_id) -> paths stored as LFS
+        self.auth: list[str] = []
+        self.created: list[dict] = []
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
 
@@ -60,6 +69,12 @@ class FakeHub:
 
             def do_GET(self) -> None:
                 hub._serve(self, body=True)
+
+            def do_POST(self) -> None:
+                hub._write(self)
+
+            def do_PUT(self) -> None:
+                hub._write(self)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -109,6 +124,59 @@ class FakeHub:
         etag = hashlib.sha256(data).hexdigest()
         self._reply(h, 200, data, body, {"X-Repo-Commit": COMMIT, "ETag": f'"{etag}"',
                                           "Content-Type": "application/octet-stream"})
+
+    LFS_SUFFIXES = (".safetensors", ".png", ".npz", ".bin", ".gif", ".jpg", ".zip", ".gz")
+
+    def _write(self, h: BaseHTTPRequestHandler) -> None:
+        """Uploads: create a repo, preupload, LFS batch and objects, commit."""
+        import base64
+        self.requests.append((h.command, h.path))
+        self.auth.append(h.headers.get("Authorization", ""))
+        size = int(h.headers.get("Content-Length") or 0)
+        data = h.rfile.read(size) if size else b""
+        parts = [unquote(p) for p in urlsplit(h.path).path.strip("/").split("/")]
+        ok = lambda obj: self._reply(h, 200, json.dumps(obj).encode(), True, {"Content-Type": "application/json"})  # noqa: E731
+        if h.command == "PUT" and parts[0] == "lfs-upload":
+            self.lfs[parts[1]] = data
+            return self._reply(h, 200, b"", True, {})
+        if parts[:2] == ["api", "validate-yaml"]:
+            return ok({"warnings": []})
+        if parts[:3] == ["api", "repos", "create"]:
+            body = json.loads(data)
+            repo_id = f"{body['organization']}/{body['name']}" if body.get("organization") else body["name"]
+            repo_type = body.get("type") or "model"
+            self.created.append(body)
+            self.repos.setdefault((repo_type, repo_id), {})
+            prefix = "" if repo_type == "model" else repo_type + "s/"
+            return ok({"url": f"{self.url}/{prefix}{repo_id}", "name": repo_id})
+        if len(parts) >= 6 and parts[0] == "api" and parts[4] in ("preupload", "commit"):
+            repo_type, repo_id = parts[1][:-1], "/".join(parts[2:4])
+            if (repo_type, repo_id) not in self.repos:
+                return self._reply(h, 404, b"Repository not found", True, {"X-Error-Code": "RepoNotFound"})
+            if parts[4] == "preupload":
+                files = json.loads(data)["files"]
+                return ok({"files": [{"path": f["path"], "shouldIgnore": False, "oid": None,
+                                      "uploadMode": "lfs" if f["path"].endswith(self.LFS_SUFFIXES)
+                                      or f["size"] > 2**20 else "regular"} for f in files]})
+            repo = self.repos[(repo_type, repo_id)]
+            for line in data.splitlines():
+                item = json.loads(line)
+                value = item["value"]
+                if item["key"] == "file":
+                    repo[value["path"]] = base64.b64decode(value["content"])
+                elif item["key"] == "lfsFile":
+                    if value["oid"] not in self.lfs:
+                        return self._reply(h, 400, b"LFS object not uploaded", True, {})
+                    repo[value["path"]] = self.lfs[value["oid"]]
+                    self.lfs_paths.setdefault((repo_type, repo_id), set()).add(value["path"])
+            return ok({"commitUrl": f"{self.url}/{repo_id}/commit/{COMMIT}", "commitOid": COMMIT,
+                       "success": True})
+        if parts[-4:] == ["info", "lfs", "objects", "batch"] if len(parts) >= 4 else False:
+            objects = json.loads(data)["objects"]
+            return ok({"transfer": "basic", "objects": [
+                {"oid": o["oid"], "size": o["size"],
+                 "actions": {"upload": {"href": f"{self.url}/lfs-upload/{o['oid']}"}}} for o in objects]})
+        return self._reply(h, 404, b"not found", True, {"X-Error-Message": "unknown route"})
 
     @staticmethod
     def _reply(h: BaseHTTPRequestHandler, code: int, data: bytes, body: bool, headers: dict[str, str]) -> None:

@@ -82,7 +82,7 @@ IMAGE_CASES = [
     ("cut.png", _img(size=(200, 150))[:900], "truncated"),
     ("cut.jpg", _img(size=(200, 150), fmt="JPEG")[:700], "truncated"),
     ("bomb.png", _png_header_bomb(), "pixels"),
-    ("huge.png", _img() + b"\0" * (16 * 2**20), "limit"),
+    ("huge.png", _img() + b"\0" * (21 * 2**20), "at most 20 MB"),  # GAN_UPLOAD_MB's default
     ("png-named.jpg", _img(), "ok"),
     ("one-pixel.png", _img(size=(1, 1)), "ok"),
     ("sixteen-bit.png", _img("I;16"), "ok"),
@@ -258,6 +258,7 @@ CSV_CASES = [
     ("nan.csv", b"1,2\nnan,3\n", "could not be used"),
     ("inf.csv", b"1,2\ninf,3\n", "could not be used"),
     ("huge.csv", b"1,2\n" * 1_400_000, "could not be used"),
+    ("over-limit.csv", b"1,2\n" * (21 * 2**18), "may be at most 20 MB"),  # GAN_UPLOAD_MB's default
     ("binary.csv", bytes(range(256)) * 40, "could not be used"),
     ("single.csv", b"x,y\n0.5,0.5\n", "at least 2 points"),
     ("overflow.csv", b"1e300,1e300\n-1e300,2\n3,4\n", "could not be used"),

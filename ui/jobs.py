@@ -15,7 +15,7 @@ from typing import Callable
 
 import streamlit as st
 
-from gan.jobs import REGISTRY, Job, JobError, JobLimitError, JobSpec, NotOwner
+from gan.jobs import REGISTRY, Job, JobError, JobLimitError, JobSpec, NotOwner, VisitorLimitError
 from ui.i18n import tr
 
 COOKIE = "gan_owner"
@@ -95,11 +95,20 @@ def start(spec: JobSpec, *, backend: str = "thread", replace: Job | None = None)
     """Start a job for this visitor; on a refusal (server busy, bad settings) show why and return None."""
     try:
         return REGISTRY.start(spec, owner(), backend=backend, replace=replace)
+    except VisitorLimitError as e:
+        st.warning(tr(f"You already have {_running(owner())} jobs running on this server (the limit per visitor "
+                      "is reached); stop one (training, style transfer or the playground) first.",
+                      f"你在本服务器上已有 {_running(owner())} 个任务在运行（已达到每位访问者的上限）；"
+                      "请先停止一个（训练、风格迁移或游乐场）。"), icon=":material/hourglass_top:")
     except JobLimitError as e:
         st.warning(tr("The server is busy: ", "服务器正忙：") + str(e), icon=":material/hourglass_top:")
     except (JobError, NotOwner) as e:
         st.error(str(e))
     return None
+
+
+def _running(token: str) -> int:
+    return sum(1 for j in REGISTRY.owned(token) if not j.ended)
 
 
 def control(job: Job | None, op: str, arg=None) -> bool:

@@ -8,6 +8,7 @@ import streamlit as st
 from gan.plots import toy
 from gan.toy.editing import (any_outside, apply_selection, candidate_grid, checked_points, fit_points,
                              points_from_csv, table_points)
+from ui.hosted import checked_upload
 from ui.i18n import tr
 from ui.playground_settings import P, text
 
@@ -55,7 +56,7 @@ def points_editor() -> np.ndarray | None:
         if up is not None and st.session_state.get(P + "csv_done") != up.file_id:
             st.session_state[P + "csv_done"] = up.file_id
             try:
-                loaded = points_from_csv(up.getvalue(), fit=st.session_state[P + "csv_fit"])
+                loaded = points_from_csv(checked_upload(up), fit=st.session_state[P + "csv_fit"])
             except ValueError as e:
                 st.error(tr("That file could not be used: ", "无法使用这个文件：") + str(e))
             else:

@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from gan.device import device_name, pick_device
+from ui.hosted import mode_caption
 from ui.i18n import LANG_KEY, LANGS, tr
 
 PRESENT_KEY = "app_present"
@@ -104,5 +105,6 @@ def render_sidebar() -> None:
                   help=tr("For classrooms: larger type, a wide layout and fewer controls on screen.",
                           "适合课堂：更大的字号、宽屏布局，屏幕上的控件更少。"))
         st.caption(tr("Computing on", "计算设备") + f": **{_device_name()}**")
+        mode_caption()  # hosted or local (gan.hosted)
     if presenting():
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
