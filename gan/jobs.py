@@ -334,7 +334,8 @@ def _history_row(ev) -> dict | None:
         return None
     return {"step": ev.step, "loss_d": ev.loss_d, "loss_g": ev.loss_g, "d_real": ev.d_real, "d_fake": ev.d_fake,
             "grad_norm_d": ev.grad_norm_d, "grad_norm_g": ev.grad_norm_g, "images_per_sec": ev.images_per_sec,
-            "elapsed": ev.elapsed, "kind": ev.kind, "status": ev.status}
+            "elapsed": ev.elapsed, "kind": ev.kind, "status": ev.status,
+            "d_updates": getattr(ev, "d_updates", 0), "g_updates": getattr(ev, "g_updates", 0)}
 
 
 class Job:

@@ -25,24 +25,47 @@ def status_line(label: str, rec: jobs.Job | None, step: int) -> str:
         row = rec.history[-1]
         batch = rec.spec.config["batch_size"]
         rate = " · " + tr(f"{row['images_per_sec'] / batch:,.0f} steps/s", f"每秒 {row['images_per_sec'] / batch:,.0f} 步")
-    return f"**{label}** · {tr('step', '第')} {step:,}{tr('', ' 步')} · {state}{rate}"
+    counts = ""
+    if rec is not None and rec.history:
+        row = rec.history[-1]
+        d_n, g_n = int(row.get("d_updates", 0)), int(row.get("g_updates", 0))
+        counts = " · " + tr(f"D updated {d_n:,}×, G updated {g_n:,}×", f"D 已更新 {d_n:,} 次，G 已更新 {g_n:,} 次")
+    return f"**{label}** · {tr('step', '第')} {step:,}{tr('', ' 步')}{counts} · {state}{rate}"
+
+
+def latest(history: list[dict], key: str) -> float | None:
+    """The newest finite value of ``key`` in a run's history (a D step reports no L_G, a G step no L_D)."""
+    for row in reversed(history[-50:]):
+        v = row.get(key)
+        if v is not None and v == v:
+            return v
+    return None
 
 
 def metric_row(label: str, cfg: TrainConfig, rec: jobs.Job | None, metrics: list[dict], multi: bool) -> None:
     """One run's headline numbers: losses, D outputs, JS divergence and, for mixtures, mode coverage."""
     sfx = f" ({label})" if multi else ""
-    last = rec.history[-1] if rec is not None and rec.history else None
+    hist = rec.history if rec is not None else []
     m = metrics[-1] if metrics else {}
     fmt = lambda v: "—" if v is None or v != v else f"{v:.3f}"  # noqa: E731
     cols = st.columns(7 if "modes_covered" in m else 5)
-    cols[0].metric("L_D" + sfx, fmt(last and last["loss_d"]))
-    cols[1].metric("L_G" + sfx, fmt(last and last["loss_g"]))
-    cols[2].metric("D(x)" + sfx, fmt(last and last["d_real"]))
-    cols[3].metric("D(G(z))" + sfx, fmt(last and last["d_fake"]))
+    cols[0].metric("L_D" + sfx, fmt(latest(hist, "loss_d")))
+    cols[1].metric("L_G" + sfx, fmt(latest(hist, "loss_g")))
+    cols[2].metric("D(x)" + sfx, fmt(latest(hist, "d_real")))
+    cols[3].metric("D(G(z))" + sfx, fmt(latest(hist, "d_fake")))
     cols[4].metric(tr("JS divergence", "JS 散度") + sfx, fmt(m.get("js")))
     if "modes_covered" in m:
         cols[5].metric(tr("Modes", "模式") + sfx, f"{m['modes_covered']}/{m['n_modes']}")
         cols[6].metric(tr("High quality", "高质量") + sfx, f"{100 * m['high_quality']:.0f}%")
+
+
+def grad_caption(median: float) -> str:
+    """The arrows' scale and the median gradient length, the same in every picture (compare A and B)."""
+    value = "—" if median != median else f"{median:.2g}"
+    return tr(f"Median |∇L_G| per point: {value}. Arrow length = {toy.ARROW_SCALE:g} × |∇L_G| "
+              f"(cut at {toy.ARROW_MAX:g}), the same scale in every picture.",
+              f"每个点的 |∇L_G| 中位数：{value}。箭头长度 = {toy.ARROW_SCALE:g} × |∇L_G|"
+              f"（最长画到 {toy.ARROW_MAX:g}），每张图的比例都相同。")
 
 
 def is_training(rec: jobs.Job | None) -> bool:
@@ -111,6 +134,8 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: d
                 st.plotly_chart(toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
                                                  validate=False),
                                 key=P + "plane_" + k, config={"displayModeBar": False})
+            if show.get("arrows"):
+                st.caption(grad_caption(toy.median_grad(snaps[k])))
     for k in labels:
         metric_row(k, cfgs[k], recs[k], metrics[k], multi)
 
