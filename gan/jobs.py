@@ -155,7 +155,10 @@ class TrainEngine(Engine):
     def final_event(self, status: str, message: str):
         return self.trainer.status_event(status, message)
 
-    def manual_step(self, kind: str):
+    def manual_step(self, kind):
+        """``kind`` is "both", "d" or "g", or (kind, n) for n such steps reported as one event."""
+        if isinstance(kind, (tuple, list)):
+            return self.trainer.manual_step(kind[0], repeat=int(kind[1]))
         return self.trainer.manual_step(kind)
 
     def reconfigure(self, changes: dict) -> dict:

@@ -425,12 +425,15 @@ class Trainer:
                           images_per_sec=rate, elapsed=time.perf_counter() - t0, status=status, message=message,
                           samples=samples, toy=toy, kind=kind, d_updates=self.d_updates, g_updates=self.g_updates)
 
-    def manual_step(self, kind: str = "both") -> TrainEvent:
-        """One step of D only, G only or both, reported at once (the playground's step buttons)."""
+    def manual_step(self, kind: str = "both", repeat: int = 1) -> TrainEvent:
+        """One step of D only, G only or both (``repeat`` times), reported at once (the playground's buttons)."""
         if kind not in ("both", "d", "g"):
             raise ValueError("kind must be both, d or g")
+        if not 1 <= repeat <= 1000:
+            raise ValueError("repeat must be between 1 and 1000")
         t = time.perf_counter()
-        stats = self.train_step(kind)
+        for _ in range(repeat):
+            stats = self.train_step(kind)
         if kind == "g":  # what D now says of G's new points: the number a G step should move
             stats["d_fake"] = self._d_fake_now()
         acc = {k: [v] for k, v in stats.items()}
