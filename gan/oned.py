@@ -208,9 +208,13 @@ class OneDGAN:
             p_data = self.dist.pdf(x)
             p_g = kde(self.generate(), x)
             d = torch.sigmoid(self.D(torch.as_tensor(x, dtype=torch.float32).unsqueeze(1))).squeeze(1).numpy()
-        jsd = js_divergence(p_data, p_g, x)
-        return {"x": x, "p_data": p_data, "p_g": p_g, "d": d, "d_star": optimal_discriminator(p_data, p_g),
-                "jsd": jsd, "d_loss_star": optimal_d_loss(jsd)}
+        return {"x": x, "p_data": p_data, "p_g": p_g, "d": d, "d_star": optimal_discriminator(p_data, p_g)}
+
+    def divergence(self, curves: dict[str, np.ndarray] | None = None) -> dict[str, float]:
+        """JSD(p_data || p_g) on the curves' grid and the optimal D's loss L_D(D*) = 2 ln 2 - 2 JSD."""
+        c = curves if curves is not None else self.curves()
+        jsd = js_divergence(c["p_data"], c["p_g"], c["x"])
+        return {"jsd": jsd, "d_loss_star": optimal_d_loss(jsd)}
 
     def smaller_mode_share(self) -> float:
         """Share of G's samples on the side of x = 0 that gets fewer (0: all on one side). For the bimodal
