@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan.plots import raster, toy, training
+from gan.toy.snapshots import diverging
 from gan.train import TrainConfig
 from ui import jobs
 from ui.i18n import tr
@@ -110,6 +111,11 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: d
         rec = recs[k]
         if rec is not None and rec.last is not None and rec.last.status == "failed":
             st.warning(tr(f"Run {k}: ", f"训练 {k}：") + rec.last.message)
+        if diverging(snaps.get(k)):
+            st.warning(tr(f"Run {k} is diverging: most of G's points have left the plane. Try lower learning rates "
+                          "and more D steps per G step (for WGAN-GP: 5 D steps, learning rates 0.0005).",
+                          f"训练 {k} 正在发散：G 的大部分点已经离开了平面。试试降低学习率、增加每个 G 步的 D 步数"
+                          "（WGAN-GP：5 个 D 步，学习率 0.0005）。"))
         if rec is not None and rec.error:
             st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
     multi = len(labels) > 1
