@@ -64,6 +64,16 @@ def class_histogram(predictions, n_classes: int = 10) -> np.ndarray:
     return counts / counts.sum()
 
 
+def confident_counts(probs, min_confidence: float = 0.9, n_classes: int = 10, sure=None) -> np.ndarray:
+    """How many samples a classifier puts in each class *with confidence*: (n_classes,) counts of the rows of
+    ``probs`` (N, n_classes) whose top probability is at least ``min_confidence`` (and, if given, whose
+    ``sure`` flag (N,) is set). Samples it is unsure of count nowhere, so they cannot make one class look
+    dominant."""
+    p = np.asarray(torch.as_tensor(probs).detach().cpu().float(), dtype=np.float64).reshape(-1, n_classes)
+    sure = (p.max(1) >= min_confidence) & (np.ones(len(p), bool) if sure is None else np.asarray(sure, bool))
+    return np.bincount(p[sure].argmax(1), minlength=n_classes)[:n_classes].astype(np.float64)
+
+
 def normalised_entropy(hist) -> float:
     """Entropy of a class histogram divided by log(K): 1.0 for a uniform histogram, 0.0 for one class."""
     p = np.asarray(hist, dtype=np.float64).ravel()
