@@ -238,9 +238,14 @@ def class_section(job: jobs.Job) -> None:
     findings = health.check_classes(counts, step=step, n_samples=HIST_SAMPLES)  # counts: confident samples only
     for f in findings:
         st.warning(finding_text(f), icon=":material/health_and_safety:")
-    if not findings:
+    sure = int(sum(counts))
+    if not findings and sure < HIST_SAMPLES // 2:
+        st.caption(tr(f"Only {sure} of {HIST_SAMPLES} samples look enough like digits for the classifier to be "
+                      "trusted, so there is no verdict on mode collapse yet.",
+                      f"{HIST_SAMPLES} 个样本中只有 {sure} 个像数字到足以让分类器的判断可信，所以还无法判断是否出现模式崩塌。"))
+    elif not findings:
         st.caption(tr("No sign of mode collapse: the samples spread over the classes.",
-                      "没有模式崩溃的迹象：样本分布在各个类别上。"))
+                      "没有模式崩塌的迹象：样本分布在各个类别上。"))
 
 
 def after_run(job: jobs.Job) -> None:
