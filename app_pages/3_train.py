@@ -222,7 +222,7 @@ def class_section(job: jobs.Job) -> None:
     try:
         counts = class_counts(folder, step)
     except hub.CheckpointError as e:
-        st.caption(tr("The mode-collapse check needs the bundled MNIST classifier: ", "模式崩溃检查需要内置的 MNIST 分类器：")
+        st.caption(tr("The mode-collapse check needs the bundled MNIST classifier: ", "模式崩塌检查需要内置的 MNIST 分类器：")
                    + str(e))
         return
     st.subheader(tr("Which digits does it draw?", "它会画哪些数字？"))
