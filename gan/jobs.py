@@ -398,13 +398,15 @@ class Job:
 
     # --- controls (owner only)
     def control(self, owner: str, op: str, arg=None) -> None:
-        """Send a command: stop, pause, resume, step (arg d/g/both), delay, reconfigure (arg dict), save."""
+        """Send a command: stop, pause, resume, step (arg d/g/both, or (kind, n)), delay, reconfigure (arg dict), save."""
         if owner != self.owner:
             raise NotOwner("only the visitor who started this run can change it")
         if op not in ("stop", "pause", "resume", "step", "delay", "reconfigure", "save"):
             raise ValueError(f"unknown control {op!r}")
-        if op == "step" and arg not in ("both", "d", "g"):
-            raise ValueError("a step is d, g or both")
+        if op == "step" and not (arg in ("both", "d", "g") or (isinstance(arg, tuple) and len(arg) == 2
+                                                               and arg[0] in ("both", "d", "g")
+                                                               and isinstance(arg[1], int) and 1 <= arg[1] <= 1000)):
+            raise ValueError("a step is d, g or both, or (one of them, a count from 1 to 1000)")
         if self.ended:
             return
         if op == "pause":
