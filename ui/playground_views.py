@@ -31,7 +31,7 @@ def status_line(label: str, rec: jobs.Job | None, step: int) -> str:
         row = rec.history[-1]
         d_n, g_n = int(row.get("d_updates", 0)), int(row.get("g_updates", 0))
         counts = " · " + tr(f"D updated {d_n:,}×, G updated {g_n:,}×", f"D 已更新 {d_n:,} 次，G 已更新 {g_n:,} 次")
-    return f"**{label}** · {tr('step', '第')} {step:,}{tr('', ' 步')}{counts} · {state}{rate}"
+    return f"**{label}** · {tr('step', '第')} {step:,}{tr('', ' 步')} · {state}{counts}{rate}"
 
 
 def latest(history: list[dict], key: str) -> float | None:
@@ -110,12 +110,15 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: d
     for k in labels:
         rec = recs[k]
         if rec is not None and rec.last is not None and rec.last.status == "failed":
-            st.warning(tr(f"Run {k}: ", f"训练 {k}：") + rec.last.message)
+            good = rec.last.step
+            st.warning(tr(f"Run {k}: the losses became NaN or infinite (is a learning rate too high?); training stopped "
+                          f"and the weights from step {good:,} were kept.",
+                          f"训练 {k}：损失变成了 NaN 或无穷大（学习率是不是太高了？）；训练已停止，保留了第 {good:,} 步的权重。"))
         if diverging(snaps.get(k)):
             st.warning(tr(f"Run {k} is diverging: most of G's points have left the plane. Try lower learning rates "
-                          "and more D steps per G step (for WGAN-GP: 5 D steps, learning rates 0.0005).",
+                          "and more D steps per G step (for WGAN-GP: 5 D steps per G step, learning rates 0.001).",
                           f"训练 {k} 正在发散：G 的大部分点已经离开了平面。试试降低学习率、增加每个 G 步的 D 步数"
-                          "（WGAN-GP：5 个 D 步，学习率 0.0005）。"))
+                          "（WGAN-GP：每个 G 步 5 个 D 步，学习率 0.001）。"))
         if rec is not None and rec.error:
             st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
     multi = len(labels) > 1
