@@ -23,7 +23,7 @@ DATASETS = {"ring": ("Ring of 8", "8 个高斯环"), "grid": ("5×5 grid", "5×5
             "custom": ("Your own points", "你自己的点")}
 LOSS_NAMES = {"ns": ("non-saturating (Goodfellow et al. 2014)", "非饱和（Goodfellow 等，2014）"),
               "minimax": ("minimax (the paper's original objective)", "极小极大（论文最初的目标函数）"), "lsgan": ("least squares", "最小二乘"),
-              "hinge": ("hinge", "合页（hinge）"), "wgan-gp": ("WGAN-GP", "WGAN-GP")}
+              "hinge": ("hinge", "合页损失"), "wgan-gp": ("WGAN-GP", "WGAN-GP")}
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 OPT_NAMES = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
 LRS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 3e-2, 1e-1)

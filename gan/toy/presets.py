@@ -32,7 +32,7 @@ BASE = dict(model="toy", dataset="ring", loss="ns", lr_d=5e-3, lr_g=5e-3, width=
             n_critic=1, latent_dim=2)
 
 PRESETS: dict[str, Preset] = {
-    "collapse": Preset(("Minimax vs non-saturating loss: modes found", "极小极大损失 vs 非饱和损失：找到的模式"),
+    "collapse": Preset(("Minimax vs non-saturating loss: modes found", "极小极大损失与非饱和损失：找到的模式"),
                        dict(loss="minimax", depth=3, batch_size=64), ("loss", "ns"), steps=750),
     "saturation": Preset(("Saturation: the arrows after 100 D updates", "饱和：D 更新 100 次之后的箭头"),
                          dict(loss="minimax", lr_d=1e-3, lr_g=1e-3), ("loss", "ns"), d_first=100,
