@@ -8,7 +8,7 @@ TrainConfigs and :func:`measure` trains both and returns the numbers its claim i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -87,7 +87,3 @@ def measure(name: str, seed: int = 0) -> dict[str, float]:
     """{"A": number, "B": number} for preset ``name`` and ``seed`` (see :attr:`Preset.measure`)."""
     preset = PRESETS[name]
     return {k: outcome(train(c, preset), preset) for k, c in configs(preset, seed).items()}
-
-
-def with_steps(preset: Preset, steps: int) -> Preset:
-    return replace(preset, steps=steps)
