@@ -36,3 +36,10 @@ def test_no_alternative_term_is_used():
     found = [(name, alt, zh) for name, text in texts().items() for _, zh, alts in glossary() for alt in alts
              if alt in text]
     assert not found, "use the glossary's term instead: " + "; ".join(f"{n}: {a} -> {z}" for n, a, z in found)
+
+
+def test_no_space_after_chinese_punctuation():
+    import re
+    bad = [(name, m.group(0)) for name, text in texts().items()
+           for m in re.finditer(r"[，。：；！？、][ \t]+\S", text)]
+    assert not bad, bad[:10]
