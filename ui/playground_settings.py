@@ -30,6 +30,7 @@ LRS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 3e-2, 1e-1)
 WIDTHS = (8, 16, 32, 64, 128, 256)
 DEPTHS = (1, 2, 3, 4)
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu")
+ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "LeakyReLU", "tanh": "tanh", "elu": "ELU"}  # names, in every language
 NOISES = ("gaussian", "uniform")
 LATENTS = (1, 2, 3, 4, 8)
 BATCHES = (32, 64, 128, 256, 512)
@@ -148,7 +149,8 @@ def settings_sidebar() -> None:
             c1.selectbox(tr("Noise dimension", "噪声维度"), LATENTS, key=P + "latent_dim")
             c2.selectbox(tr("Noise type", "噪声类型"), NOISES, key=P + "noise",
                          format_func={"gaussian": tr("Gaussian", "高斯"), "uniform": tr("uniform", "均匀")}.__getitem__)
-            c1.selectbox(tr("G activation", "G 激活函数"), ACTIVATIONS, key=P + "activation")
+            c1.selectbox(tr("G activation", "G 激活函数"), ACTIVATIONS, key=P + "activation",
+                         format_func=ACTIVATION_NAMES.__getitem__)
             c2.selectbox(tr("Batch size", "批大小"), BATCHES, key=P + "batch")
             st.number_input(tr("Seed", "随机种子"), min_value=0, max_value=2**31 - 1, step=1, key=P + "seed")
         st.divider()
