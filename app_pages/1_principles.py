@@ -134,25 +134,35 @@ def optimal_section() -> None:
         oned_example()
 
 
+def _oned_seed3() -> None:
+    """The 1D "try this": the bimodal target with seed 3 (tests/test_oned.py checks what the text says)."""
+    st.session_state[P + "oned_dist"], st.session_state[P + "oned_seed"] = "bimodal", 3
+    st.session_state[P + "oned_loss"] = "ns"
+
+
 def oned_example() -> None:
-    dist, loss, seed, lr = "bimodal", "ns", 0, 2e-3
+    for k, v in (("oned_dist", "bimodal"), ("oned_loss", "ns"), ("oned_seed", 0), ("oned_lr", 2e-3)):
+        st.session_state.setdefault(P + k, v)
     if not presenting():
         with st.expander(tr("Settings", "设置")):
             # Option labels are formulas, the same in both languages.
             dist = st.selectbox(tr("Real distribution", "真实分布"), list(oned.DISTRIBUTIONS), key=P + "oned_dist",
-                                index=list(oned.DISTRIBUTIONS).index("bimodal"),
                                 format_func=lambda k: oned.DISTRIBUTIONS[k].describe())
             loss = st.radio(tr("Generator loss", "生成器损失"), ["ns", "minimax"], key=P + "oned_loss",
                             horizontal=True, format_func=LOSS_FORMULAS.__getitem__,
                             help=tr("Non-saturating −log D(G(z)) or the original minimax log(1 − D(G(z))).",
                                     "非饱和 −log D(G(z))，或最初的极小极大形式 log(1 − D(G(z)))。"))
-            seed = int(st.number_input(tr("Seed", "随机种子"), min_value=0, max_value=9999, value=0, step=1,
+            seed = int(st.number_input(tr("Seed", "随机种子"), min_value=0, max_value=9999, step=1,
                                        key=P + "oned_seed"))
             lr = st.select_slider(tr("Learning rate (both networks)", "学习率（两个网络）"),
-                                  options=[5e-4, 1e-3, 2e-3, 5e-3], value=2e-3, key=P + "oned_lr",
+                                  options=[5e-4, 1e-3, 2e-3, 5e-3], key=P + "oned_lr",
                                   format_func=lambda v: f"{v:g}")
+    s = st.session_state  # presentation mode hides the settings; their values stay in the session
+    dist, loss, seed, lr = s[P + "oned_dist"], s[P + "oned_loss"], int(s[P + "oned_seed"]), s[P + "oned_lr"]
     cfg = (dist, loss, seed, lr)
-    b1, b2, _ = st.columns([2, 1, 2])
+    b1, b2, b3 = st.columns([2, 1, 2])
+    b3.button(tr("Try: seed 3 (one mode first)", "试一试：随机种子 3（先只占一个模式）"), key=P + "oned_try",
+              on_click=_oned_seed3)
     train = b1.button(tr(f"Train {ONED_STEPS} steps", f"训练 {ONED_STEPS} 步"), key=P + "oned_train",
                       type="primary", icon=":material/play_arrow:")
     reset = b2.button(tr("Reset", "重置"), key=P + "oned_reset", icon=":material/restart_alt:")
@@ -163,12 +173,23 @@ def oned_example() -> None:
     if train:
         model.step(ONED_STEPS)
     ev = model.evaluate()
-    m1, m2, m3 = st.columns(3)
-    m1.metric(tr("Steps", "步数"), model.steps)
-    m2.metric("L_D", f"{ev.d_loss:.3f}", delta=f"{ev.d_loss - oned.EQUILIBRIUM_D_LOSS:+.3f} " + tr("vs 2 ln 2", "相对 2 ln 2"),
-              delta_color="off", help=tr("At equilibrium L_D = 2 ln 2 ≈ 1.386.", "平衡时 L_D = 2 ln 2 ≈ 1.386。"))
-    m3.metric("L_G", f"{ev.g_loss:.3f}")
     c = model.curves()
+    div = model.divergence(c)
+    m1, m2, m3, m4, m5 = st.columns(5)
+    m1.metric(tr("Steps", "步数"), model.steps)
+    m2.metric("JSD(p_data‖p_g)", f"{div['jsd']:.3f}",
+              help=tr("Jensen–Shannon divergence between the two densities drawn below: 0 when they match, "
+                      "ln 2 ≈ 0.693 when they do not overlap.",
+                      "下图两个密度之间的 JS 散度：完全一致时为 0，毫不重叠时为 ln 2 ≈ 0.693。"))
+    m3.metric("L_D(D*)", f"{div['d_loss_star']:.3f}",
+              help=tr("The lowest L_D any discriminator can reach against this G: 2 ln 2 − 2 JSD.",
+                      "面对当前的 G，任何判别器能达到的最低 L_D：2 ln 2 − 2 JSD。"))
+    m4.metric("L_D", f"{ev.d_loss:.3f}", delta=f"{ev.d_loss - div['d_loss_star']:+.3f} " + tr("vs L_D(D*)", "相对 L_D(D*)"),
+              delta_color="off", help=tr("The trained D's loss. Far above L_D(D*): D has not yet learned to tell "
+                                         "this G apart (at step 0 it is untrained). At equilibrium both are 2 ln 2 ≈ 1.386.",
+                                         "训练中的 D 的损失。远高于 L_D(D*)：D 还没学会分辨当前的 G（第 0 步时它还没训练过）。"
+                                         "均衡时两者都等于 2 ln 2 ≈ 1.386。"))
+    m5.metric("L_G", f"{ev.g_loss:.3f}")
     st.plotly_chart(principles.oned_figure(c["x"], c["p_data"], c["p_g"], c["d"], c["d_star"], text=_oned_text()),
                     key=P + "oned_fig")
 

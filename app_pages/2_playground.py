@@ -112,8 +112,9 @@ def delay() -> float:
     return 1.0 / speed if speed > 0 else 0.0
 
 
-def step_runs(recs: dict[str, jobs.Job], kind: str) -> None:
-    """One manual step on every run; waits (briefly) for the results so this rerun draws them."""
+def step_runs(recs: dict[str, jobs.Job], kind) -> None:
+    """One manual step on every run (``kind``: both, d or g, or (kind, n) for n of them); waits (briefly)
+    for the results so this rerun draws them."""
     before = {}
     for k, rec in recs.items():
         jobs.control(rec, "pause")
@@ -121,7 +122,8 @@ def step_runs(recs: dict[str, jobs.Job], kind: str) -> None:
         jobs.control(rec, "step", kind)
     end = time.monotonic() + STEP_WAIT_S
     while time.monotonic() < end:
-        if all(r.last is not before[k] and r.last.kind == kind for k, r in recs.items()):
+        if all(r.last is not before[k] and r.last.kind == (kind[0] if isinstance(kind, tuple) else kind)
+               for k, r in recs.items()):
             break
         time.sleep(0.01)
 
@@ -237,6 +239,10 @@ with guard("playground"):
             started = ensure_runs(cfgs, points, sig, paused=True)
             if started:
                 step_runs(started, "d" if step_d else "g" if step_g else "both")
+        elif st.session_state.get(P + "pending_d"):  # a preset that starts with D updates alone
+            started = ensure_runs(cfgs, points, sig, paused=True)
+            if started:
+                step_runs(started, ("d", int(st.session_state.pop(P + "pending_d"))))
         if changed:
             st.rerun()  # redraw the buttons for the new state
 

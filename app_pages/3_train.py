@@ -223,25 +223,30 @@ def class_section(job: jobs.Job) -> None:
     try:
         counts = class_counts(folder, step)
     except hub.CheckpointError as e:
-        st.caption(tr("The mode-collapse check needs the bundled MNIST classifier: ", "模式崩溃检查需要内置的 MNIST 分类器：")
+        st.caption(tr("The mode-collapse check needs the bundled MNIST classifier: ", "模式崩塌检查需要内置的 MNIST 分类器：")
                    + str(e))
         return
     st.subheader(tr("Which digits does it draw?", "它会画哪些数字？"))
     cond = job.spec.config.get("model") == "cgan"
-    st.caption(tr(f"{HIST_SAMPLES} new samples sorted by the bundled MNIST classifier; the dashed line is the "
-                  "even share." + (" The labels asked for were uniform, so this also shows whether G obeys them."
+    st.caption(tr(f"{HIST_SAMPLES} new samples sorted by the bundled MNIST classifier (only those it is at least "
+                  "90% sure of are counted); the dashed line is the even share." + (" The labels asked for were uniform, so this also shows whether G obeys them."
                                    if cond else ""),
-                  f"用内置 MNIST 分类器对 {HIST_SAMPLES} 个新样本分类；虚线是均匀分布时的比例。"
+                  f"用内置 MNIST 分类器对 {HIST_SAMPLES} 个新样本分类（只统计它至少有 90% 把握的样本）；虚线是均匀分布时的比例。"
                   + ("请求的标签是均匀的，所以这也能看出 G 是否遵循标签。" if cond else "")))
     st.plotly_chart(class_histogram_figure(counts, CLASS_NAMES["mnist"],
                                            title=tr("Classes of generated samples", "生成样本的类别")),
                     key=P + "class_hist")
-    findings = health.check_classes(counts, step=step)
+    findings = health.check_classes(counts, step=step, n_samples=HIST_SAMPLES)  # counts: confident samples only
     for f in findings:
         st.warning(finding_text(f), icon=":material/health_and_safety:")
-    if not findings:
+    sure = int(sum(counts))
+    if not findings and sure < HIST_SAMPLES // 2:
+        st.caption(tr(f"Only {sure} of {HIST_SAMPLES} samples look enough like digits for the classifier to be "
+                      "trusted, so there is no verdict on mode collapse yet.",
+                      f"{HIST_SAMPLES} 个样本中只有 {sure} 个像数字到足以让分类器的判断可信，所以还无法判断是否出现模式崩塌。"))
+    elif not findings:
         st.caption(tr("No sign of mode collapse: the samples spread over the classes.",
-                      "没有模式崩溃的迹象：样本分布在各个类别上。"))
+                      "没有模式崩塌的迹象：样本分布在各个类别上。"))
 
 
 def after_run(job: jobs.Job) -> None:
@@ -312,7 +317,7 @@ def replay_mode() -> None:
     st.download_button(tr("Download the animation (GIF)", "下载动画（GIF）"), data, file_name=f"{name}.gif",
                        mime="image/gif", key=P + "replay_gif")
     for f in health.check(rec.history_upto(pos), loss=cfg.get("loss", "ns")):
-        st.warning(finding_text(f), icon=":material/health_and_safety:")
+        st.warning(finding_text(f, cfg), icon=":material/health_and_safety:")
 
 
 # --- page ---------------------------------------------------------------------------------------------

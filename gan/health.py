@@ -86,18 +86,22 @@ def _is_summary(row: dict) -> bool:
 
 
 def check_classes(counts, *, min_entropy: float = 0.6, max_share: float = 0.5,
-                  missing_share: float = 0.01, step: int = 0) -> list[Finding]:
+                  missing_share: float = 0.01, step: int = 0, n_samples: int | None = None,
+                  min_sure: float = 0.5) -> list[Finding]:
     """A ``mode_collapse`` finding when a class histogram of samples is too concentrated.
 
     ``counts`` has one entry per class. Collapse means: the normalised entropy (1 = uniform) is below
     ``min_entropy``, or one class holds more than ``max_share`` of the samples. The values name the
     dominant class, its share, the entropy and the classes that hold less than ``missing_share``.
+    When ``counts`` hold only the samples the classifier was sure of (:func:`gan.metrics.core.confident_counts`)
+    out of ``n_samples``, nothing is said unless at least ``min_sure`` of them were sure: early, blobby
+    samples are no evidence of collapse.
     """
     c = np.asarray(counts, dtype=np.float64).ravel()
     if c.size < 2 or not np.isfinite(c).all() or (c < 0).any():
         raise ValueError("counts must be a non-negative histogram over at least 2 classes")
     total = c.sum()
-    if total <= 0:
+    if total <= 0 or (n_samples is not None and total < min_sure * n_samples):
         return []
     p = c / total
     nz = p[p > 0]
@@ -108,7 +112,7 @@ def check_classes(counts, *, min_entropy: float = 0.6, max_share: float = 0.5,
     if entropy < min_entropy or share > max_share:
         return [Finding("mode_collapse", "warning", step,
                         {"entropy": entropy, "top_class": top, "top_share": share, "missing": missing,
-                         "n_samples": int(total)})]
+                         "n_samples": int(total), "n_asked": int(n_samples if n_samples is not None else total)})]
     return []
 
 

@@ -170,7 +170,10 @@ class TrainEngine(Engine):
     def final_event(self, status: str, message: str):
         return self.trainer.status_event(status, message)
 
-    def manual_step(self, kind: str):
+    def manual_step(self, kind):
+        """``kind`` is "both", "d" or "g", or (kind, n) for n such steps reported as one event."""
+        if isinstance(kind, (tuple, list)):
+            return self.trainer.manual_step(kind[0], repeat=int(kind[1]))
         return self.trainer.manual_step(kind)
 
     def reconfigure(self, changes: dict) -> dict:
@@ -349,7 +352,8 @@ def _history_row(ev) -> dict | None:
         return None
     return {"step": ev.step, "loss_d": ev.loss_d, "loss_g": ev.loss_g, "d_real": ev.d_real, "d_fake": ev.d_fake,
             "grad_norm_d": ev.grad_norm_d, "grad_norm_g": ev.grad_norm_g, "images_per_sec": ev.images_per_sec,
-            "elapsed": ev.elapsed, "kind": ev.kind, "status": ev.status}
+            "elapsed": ev.elapsed, "kind": ev.kind, "status": ev.status,
+            "d_updates": getattr(ev, "d_updates", 0), "g_updates": getattr(ev, "g_updates", 0)}
 
 
 class Job:
@@ -409,13 +413,15 @@ class Job:
 
     # --- controls (owner only)
     def control(self, owner: str, op: str, arg=None) -> None:
-        """Send a command: stop, pause, resume, step (arg d/g/both), delay, reconfigure (arg dict), save."""
+        """Send a command: stop, pause, resume, step (arg d/g/both, or (kind, n)), delay, reconfigure (arg dict), save."""
         if owner != self.owner:
             raise NotOwner("only the visitor who started this run can change it")
         if op not in ("stop", "pause", "resume", "step", "delay", "reconfigure", "save"):
             raise ValueError(f"unknown control {op!r}")
-        if op == "step" and arg not in ("both", "d", "g"):
-            raise ValueError("a step is d, g or both")
+        if op == "step" and not (arg in ("both", "d", "g") or (isinstance(arg, tuple) and len(arg) == 2
+                                                               and arg[0] in ("both", "d", "g")
+                                                               and isinstance(arg[1], int) and 1 <= arg[1] <= 1000)):
+            raise ValueError("a step is d, g or both, or (one of them, a count from 1 to 1000)")
         if self.ended:
             return
         if op == "pause":

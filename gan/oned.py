@@ -93,6 +93,30 @@ def optimal_discriminator(p_data: np.ndarray, p_g: np.ndarray, floor: float = 1e
     return out
 
 
+def js_divergence(p: np.ndarray, q: np.ndarray, x: np.ndarray) -> float:
+    """JSD(p || q) in nats of two densities given on the grid ``x`` (each renormalised to integrate to 1).
+
+    0 when p = q, ln 2 when they do not overlap. The best discriminator against q reaches
+    L_D(D*) = 2 ln 2 - 2 JSD (Goodfellow et al. 2014, theorem 1).
+    """
+    x = np.asarray(x, dtype=float)
+    p, q = (np.clip(np.asarray(v, dtype=float), 0.0, None) for v in (p, q))
+    p, q = p / np.trapezoid(p, x), q / np.trapezoid(q, x)
+    m = 0.5 * (p + q)
+
+    def kl(a: np.ndarray) -> np.ndarray:
+        out = np.zeros_like(a)
+        ok = a > 0
+        out[ok] = a[ok] * np.log(a[ok] / m[ok])
+        return out
+    return float(min(max(0.5 * np.trapezoid(kl(p), x) + 0.5 * np.trapezoid(kl(q), x), 0.0), math.log(2)))
+
+
+def optimal_d_loss(jsd: float) -> float:
+    """L_D of the optimal discriminator D* for a generator at divergence ``jsd``: 2 ln 2 - 2 JSD."""
+    return EQUILIBRIUM_D_LOSS - 2.0 * jsd
+
+
 @dataclass(frozen=True)
 class StepResult:
     step: int
@@ -185,6 +209,18 @@ class OneDGAN:
             p_g = kde(self.generate(), x)
             d = torch.sigmoid(self.D(torch.as_tensor(x, dtype=torch.float32).unsqueeze(1))).squeeze(1).numpy()
         return {"x": x, "p_data": p_data, "p_g": p_g, "d": d, "d_star": optimal_discriminator(p_data, p_g)}
+
+    def divergence(self, curves: dict[str, np.ndarray] | None = None) -> dict[str, float]:
+        """JSD(p_data || p_g) on the curves' grid and the optimal D's loss L_D(D*) = 2 ln 2 - 2 JSD."""
+        c = curves if curves is not None else self.curves()
+        jsd = js_divergence(c["p_data"], c["p_g"], c["x"])
+        return {"jsd": jsd, "d_loss_star": optimal_d_loss(jsd)}
+
+    def smaller_mode_share(self) -> float:
+        """Share of G's samples on the side of x = 0 that gets fewer (0: all on one side). For the bimodal
+        target (modes at -2 and 2) this is the mass of the mode G neglects: near 0 means G sits on one mode."""
+        x = self.generate()
+        return float(min((x < 0).mean(), (x >= 0).mean()))
 
     @torch.no_grad()
     def evaluate(self, n: int = 4096, seed: int = 99) -> StepResult:

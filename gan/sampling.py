@@ -108,17 +108,20 @@ def latent_walk(loaded: LoadedGenerator, seed_a: int, seed_b: int, frames: int =
     return run_generator(loaded, z, y)
 
 
-def class_counts(loaded: LoadedGenerator, n: int = 500, seed: int = 2024) -> np.ndarray:
-    """How many of ``n`` fresh samples the bundled MNIST classifier puts in each of the 10 classes.
+def class_counts(loaded: LoadedGenerator, n: int = 500, seed: int = 2024, min_confidence: float = 0.9) -> np.ndarray:
+    """How many of ``n`` fresh samples the bundled MNIST classifier puts in each of the 10 classes, counting
+    only the samples its verdict can be trusted for: at least ``min_confidence`` sure, and with features
+    close to real digits' (:func:`gan.metrics.classifier.sure_predictions`). The counts may sum to less than n.
 
     Conditional generators are asked for uniformly drawn labels, so the counts also show whether G obeys them.
     """
-    from .metrics.classifier import classify_images
-    from .metrics.core import class_histogram
+    from .metrics.classifier import sure_predictions
+    from .metrics.core import confident_counts
     g = torch.Generator().manual_seed(seed)
     labels = torch.randint(loaded.n_classes, (n,), generator=g).tolist() if loaded.conditional else None
     images = generate(loaded, n, seed=seed, labels=labels)
-    return class_histogram(classify_images(images.cpu()).argmax(1)) * n
+    probs, sure = sure_predictions(images.cpu(), min_confidence)
+    return confident_counts(probs, min_confidence, sure=sure)
 
 
 @torch.inference_mode()

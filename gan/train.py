@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = "training_state.safetensors"  # optimiser tensors; the rest in STATE_JSON
 STATE_JSON = "training_state.json"
+TOY_SAMPLES = 2500  # generated points in a toy snapshot (modes are counted on 2,500 samples)
 RECONFIGURABLE = ("lr_d", "lr_g", "n_critic", "loss", "optimizer", "optimizer_g", "gp_weight")
 
 
@@ -126,6 +127,8 @@ class TrainEvent:
     samples: np.ndarray | None = None  # image grid (H, W) or (H, W, 3) uint8
     toy: dict | None = None  # toy snapshot: real, fake, grid, arrows, manifold
     kind: str = "both"  # which networks were updated: both, d, g
+    d_updates: int = 0  # discriminator updates so far (n_critic per full step, one per D step)
+    g_updates: int = 0  # generator updates so far
 
     @property
     def finished(self) -> bool:
@@ -188,13 +191,15 @@ class Trainer:
         # DDP allows one forward per backward, so under torchrun D always sees real and fake together
         self._separate_d = world_size == 1 and any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in self.D.modules())
         self.step = 0
+        self.d_updates = self.g_updates = 0
         self.total_steps = self._total_steps()
         fixed = torch.Generator().manual_seed(config.seed + 12345)
         n = config.n_samples
         self.fixed_z = self._sample_z(n, fixed)
         self.fixed_y = (torch.arange(n) % 10).to(self.device) if self.conditional else None
         self.toy_real = sample_toy(config.dataset, 1000, fixed, toy_points).to(self.device) if self.kind == "toy" else None
-        self.toy_z = self._sample_z(1000, torch.Generator().manual_seed(7)) if self.kind == "toy" else None
+        # 2,500 generated points per snapshot: the sample size GAN papers count modes on
+        self.toy_z = self._sample_z(TOY_SAMPLES, torch.Generator().manual_seed(7)) if self.kind == "toy" else None
         self._good = self._snapshot_weights()
         self._good_step = 0
 
@@ -326,8 +331,10 @@ class Trainer:
         if kind in ("both", "d"):
             for _ in range(self.cfg.n_critic if kind == "both" else 1):
                 stats.update(self._d_step())
+                self.d_updates += 1
         if kind in ("both", "g"):
             stats.update(self._g_step())
+            self.g_updates += 1
         self.step += 1
         return stats
 
@@ -368,7 +375,7 @@ class Trainer:
         """Arrays the playground draws: real and fake points, D on a grid, G's gradient arrows, the manifold."""
         G, D = self.G, self.D
         with torch.no_grad():
-            fake = G(self.toy_z)  # (1000, 2), the same noise at every snapshot
+            fake = G(self.toy_z)  # (2500, 2), the same noise at every snapshot
             xs = torch.linspace(-extent, extent, grid_n, device=self.device)
             gx, gy = torch.meshgrid(xs, xs, indexing="xy")
             pts = torch.stack([gx.flatten(), gy.flatten()], 1)  # (n*n, 2)
@@ -380,10 +387,11 @@ class Trainer:
             if G.latent_dim > 1:
                 z[:, 1] = zy.flatten()
             manifold = G(z).view(21, 21, 2)
-        # G's gradient on its own points: the direction that lowers L_G
+        # G's gradient on its own points: the direction that lowers each point's own term of L_G
+        # (L_G is a mean over the batch; times the batch size, each row is that point's gradient)
         x = fake[:n_arrows].clone().requires_grad_(True)
         with torch.enable_grad():
-            lg = L.g_loss(self.cfg.loss, D(x))
+            lg = L.g_loss(self.cfg.loss, D(x)) * x.shape[0]
             (grad,) = torch.autograd.grad(lg, x)
         self.D.zero_grad(set_to_none=True)
         return {"real": self.toy_real.cpu().numpy(), "fake": fake.cpu().numpy(), "grid_x": xs.cpu().numpy(),
@@ -411,17 +419,29 @@ class Trainer:
                           d_fake=vals.get("d_fake", vals.get("d_fake_g", nan)),
                           grad_norm_d=vals.get("grad_norm_d", nan), grad_norm_g=vals.get("grad_norm_g", nan),
                           images_per_sec=rate, elapsed=time.perf_counter() - t0, status=status, message=message,
-                          samples=samples, toy=toy, kind=kind)
+                          samples=samples, toy=toy, kind=kind, d_updates=self.d_updates, g_updates=self.g_updates)
 
-    def manual_step(self, kind: str = "both") -> TrainEvent:
-        """One step of D only, G only or both, reported at once (the playground's step buttons)."""
+    def manual_step(self, kind: str = "both", repeat: int = 1) -> TrainEvent:
+        """One step of D only, G only or both (``repeat`` times), reported at once (the playground's buttons)."""
         if kind not in ("both", "d", "g"):
             raise ValueError("kind must be both, d or g")
+        if not 1 <= repeat <= 1000:
+            raise ValueError("repeat must be between 1 and 1000")
         t = time.perf_counter()
-        stats = self.train_step(kind)
+        for _ in range(repeat):
+            stats = self.train_step(kind)
+        if kind == "g":  # what D now says of G's new points: the number a G step should move
+            stats["d_fake"] = self._d_fake_now()
         acc = {k: [v] for k, v in stats.items()}
         ev = self._event(acc, 1, t, time.perf_counter() - t, 1, kind, with_samples=True)
         return self._check_finite(ev) or ev
+
+    @torch.no_grad()
+    def _d_fake_now(self) -> torch.Tensor:
+        """Mean D(G(z)) on a fresh batch from the current G (no update; for the report after a G step)."""
+        b = self.cfg.batch_size
+        y = torch.randint(self.n_classes, (b,), generator=self.gen).to(self.device) if self.conditional else None
+        return L.prob(self._D(self._G(self._sample_z(b), y, train=False), y)).mean()
 
     def status_event(self, status: str, message: str) -> TrainEvent:
         """An event that only reports a state change (stopped before any step, for example)."""

@@ -70,3 +70,54 @@ def test_mode_collapse_from_class_histogram():
         health.check_classes([1])
     with pytest.raises(ValueError):
         health.check_classes([1, -1, 3])
+
+
+# --- the mode-collapse warning needs evidence the classifier is sure of ------------------------------
+
+@pytest.fixture(scope="module")
+def mnist():
+    from gan.data import load_images
+    return load_images("mnist", limit=2000)
+
+
+def _finding_for(images):
+    from gan.metrics.classifier import sure_predictions
+    from gan.metrics.core import confident_counts
+    probs, sure = sure_predictions(images)
+    return health.check_classes(confident_counts(probs, sure=sure), n_samples=len(images))
+
+
+def test_blobby_early_samples_raise_no_collapse_warning():
+    import torch
+
+    from gan.models.cgan import CondGenerator as Generator
+    torch.manual_seed(0)
+    g = Generator()  # an untrained cGAN generator: the blobs of step 0
+    with torch.no_grad():
+        blobs = g(torch.randn(500, g.latent_dim), torch.arange(500) % 10)
+    assert _finding_for(blobs) == []
+    noise = torch.rand(500, 1, 28, 28) * 2 - 1
+    assert _finding_for(noise) == []
+
+
+def test_real_digits_raise_no_warning_and_a_forced_collapse_does(mnist):
+    assert _finding_for(mnist.images[:500]) == []
+    ones = mnist.images[mnist.labels == 1][:300]  # a generator that only ever draws a 1
+    found = _finding_for(ones)
+    assert codes(found) == ["mode_collapse"] and found[0].values["top_class"] == 1
+
+
+def test_unsure_counts_are_no_evidence():
+    # 90 confident samples of 500 all in class 8: too few sure samples to call it collapse
+    assert health.check_classes([0] * 8 + [90, 0], n_samples=500) == []
+    assert codes(health.check_classes([0] * 8 + [400, 0], n_samples=500)) == ["mode_collapse"]
+
+
+def test_tips_never_advise_settings_already_in_use():
+    pytest.importorskip("streamlit")
+    from ui.train_view import finding_text
+    f = health.Finding("d_collapse", "warning", 100, {"loss_d": 0.01, "d_real": 0.99, "d_fake": 0.01})
+    text = finding_text(f, {"loss": "ns", "n_critic": 1})
+    assert "non-saturating" not in text and "fewer D steps" not in text and "lower D learning rate" in text
+    text = finding_text(f, {"loss": "minimax", "n_critic": 3})
+    assert "non-saturating" in text and "fewer D steps" in text

@@ -118,7 +118,7 @@ def test_process_worker_trains_and_reports(reg, tmp_path):
     assert job.join(90), "the worker process did not finish"
     assert job.status == "done" and job.step == 80 and job.error is None
     assert job.checkpoint and job.checkpoint[1] == 80
-    assert job.toy is not None and np.asarray(job.toy["fake"]).shape == (1000, 2)
+    assert job.toy is not None and np.asarray(job.toy["fake"]).shape == (2500, 2)
 
 
 def test_killed_worker_gives_a_message_and_keeps_the_checkpoint(reg, tmp_path):

@@ -127,3 +127,38 @@ def test_concurrent_runs_of_a_page_can_share_one_model():
 def test_negative_steps_raise():
     with pytest.raises(ValueError, match=">= 0"):
         oned.OneDGAN().step(-1)
+
+
+def test_js_divergence_and_the_optimal_d_loss():
+    x = np.linspace(-8, 8, 3201)
+    p = oned.DISTRIBUTIONS["gaussian"].pdf(x)
+    assert oned.js_divergence(p, p, x) == pytest.approx(0.0, abs=1e-9)
+    far = np.exp(-0.5 * (x + 5) ** 2)  # no overlap with N(2, 0.6^2)
+    assert oned.js_divergence(p, far, x) == pytest.approx(math.log(2), abs=1e-3)
+    assert oned.optimal_d_loss(0.0) == pytest.approx(2 * math.log(2))
+    assert oned.optimal_d_loss(math.log(2)) == pytest.approx(0.0)
+
+
+def test_untrained_d_sits_far_above_the_optimal_d_loss_at_step_0():
+    # at step 0 L_D is near 2 ln 2 only because D is untrained: D* against this G would do far better
+    m = oned.OneDGAN(dist="bimodal", seed=0)
+    c = m.divergence()
+    assert c["jsd"] > 0.4 and c["d_loss_star"] < 0.6
+    assert m.evaluate().d_loss > c["d_loss_star"] + 0.5
+
+
+def test_the_1d_try_this_seed_3_sits_on_one_mode_first_most_seeds_do_not():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny networks: one thread is fastest
+    shares = {}
+    for seed in range(5):
+        m = oned.OneDGAN(dist="bimodal", loss="ns", seed=seed)
+        m.step(200)
+        shares[seed] = m.smaller_mode_share()
+    assert sum(v > 0.3 for v in shares.values()) >= 4, shares  # most seeds cover both modes by step 200
+    assert shares[3] < 0.05, shares  # seed 3 (the page's "try this") still sits on one mode
+    m = oned.OneDGAN(dist="bimodal", loss="ns", seed=3)
+    m.step(600)
+    share = m.smaller_mode_share()
+    torch.set_num_threads(before)
+    assert share > 0.3  # ... and finds the other one later

@@ -240,3 +240,38 @@ def test_presentation_mode_hides_advanced_settings_but_keeps_them(at):
     from ui import jobs
     rec = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:A")
     assert rec.spec.config["depth"] == 1  # value kept
+
+
+def test_a_g_step_shows_l_g_and_d_g_z_and_counts_updates_apart(at):
+    at.button(key="playground_step_d").click().run()
+    assert "D updated 1×, G updated 0×" in status(at)
+    at.button(key="playground_step_g").click().run()
+    assert not at.exception
+    m = metrics(at)
+    assert m["L_G"] != "—" and m["D(G(z))"] != "—" and m["L_D"] != "—"  # L_D from the D step before
+    assert "D updated 1×, G updated 1×" in status(at)
+
+
+def _medians(app: AppTest) -> list[float]:
+    import re
+    out = []
+    for c in app.caption:
+        found = re.search(r"Median \|∇L_G\| per point: ([0-9.e+-]*[0-9])", c.value)
+        if found:
+            out.append(float(found.group(1)))
+    return out
+
+
+def test_saturation_preset_in_one_click_shows_a_tenfold_arrow_difference(at):
+    at.selectbox(key="playground_preset").set_value("saturation").run()
+    at.button(key="playground_apply_preset").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["playground_loss"] == "minimax" and at.session_state["playground_ab"]
+    assert at.session_state["playground_ab_loss"] == "ns"
+    end = time.monotonic() + 20
+    while time.monotonic() < end and "D updated 100×" not in status(at):
+        time.sleep(0.2)
+        at.run()
+    assert "D updated 100×, G updated 0×" in status(at)
+    minimax, ns = _medians(at)
+    assert ns >= 10 * minimax, (minimax, ns)

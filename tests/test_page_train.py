@@ -93,7 +93,9 @@ def test_short_real_run_updates_curves_grid_and_checkpoint():
     y = bar["data"][0]["y"]
     if isinstance(y, dict):
         y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
-    assert sum(y) == pytest.approx(1.0)  # shares of the 500 samples
+    # shares of the samples the classifier is sure of; an 8-step run draws blobs, so none are, and no verdict
+    assert sum(y) == pytest.approx(1.0) or (sum(y) == 0 and any("no verdict on mode collapse" in c.value
+                                                                  for c in at.caption))
     # the time-lapse slider moves over the saved grids
     lapse = at.select_slider(key="train_lapse_pos")
     assert lapse.value == job.grids[-1][0]

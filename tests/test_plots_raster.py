@@ -67,7 +67,7 @@ def test_plane_picture_paints_D_points_and_arrows_where_they_are(snap):
     assert off[fy, fx].tolist() == [255, 255, 255] and off[gy, gx].tolist() == [255, 255, 255]
     # an arrow from (0, 0) pointing right: dark pixels to the right of the base, none to the left
     arrow = _blank_snap(0.5)
-    arrow["arrow_xy"], arrow["arrow_dir"] = np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]])
+    arrow["arrow_xy"], arrow["arrow_dir"] = np.array([[0.0, 0.0]]), np.array([[5.0, 0.0]])  # drawn 0.5 long
     pic = _picture(raster.plane_image(arrow, size=size, fmt="png"))
     right = _plot_px(size, 0.2, 0.0)
     left = _plot_px(size, -0.2, 0.0)

@@ -44,13 +44,18 @@ def test_plane_layers_switch_off_and_labels_translate(snap):
     assert fig.layout.title.text == "B"
 
 
-def test_arrows_point_along_the_gradient_with_the_longest_fixed():
+def test_arrows_have_an_absolute_scale_and_a_cap():
     xy = np.array([[0.0, 0.0], [1.0, 1.0]])
     d = np.array([[2.0, 0.0], [0.0, -1.0]])
-    seg = toy.arrow_segments(xy, d, max_len=0.5)
-    assert np.allclose(seg[0], [[0, 0], [0.5, 0]])
-    assert np.allclose(seg[1], [[1, 1], [1, 0.75]])
+    seg = toy.arrow_segments(xy, d, scale=0.1, max_len=0.5)
+    assert np.allclose(seg[0], [[0, 0], [0.2, 0]])  # 0.1 x |grad|, not rescaled to the longest
+    assert np.allclose(seg[1], [[1, 1], [1, 0.9]])
+    # the same gradient gives the same arrow whatever else is in the picture
+    alone = toy.arrow_segments(xy[1:], d[1:], scale=0.1, max_len=0.5)
+    assert np.allclose(alone[0], seg[1])
+    assert np.allclose(toy.arrow_segments(xy, d * 100, scale=0.1, max_len=0.5)[0], [[0, 0], [0.5, 0]])  # cut
     assert np.allclose(toy.arrow_segments(xy, np.zeros((2, 2)))[:, 1], xy)  # no gradient: no arrow, no NaN
+    assert toy.median_grad({"arrow_dir": d}) == 1.5
 
 
 def test_coverage_figure_has_a_panel_per_number():

@@ -8,6 +8,7 @@ import streamlit as st
 from gan.data import heart_points
 from gan.jobs import limits
 from gan.losses import LOSSES
+from gan.toy import presets as toy_presets
 from gan.train import TrainConfig
 from ui.i18n import tr
 from ui.sidebar import presenting
@@ -20,15 +21,16 @@ SNAPSHOT_S = 0.05  # the trainer snapshots the plane at least this often (so eac
 DATASETS = {"ring": ("Ring of 8", "8 个高斯环"), "grid": ("5×5 grid", "5×5 网格"), "spiral": ("Spiral", "螺旋"),
             "moons": ("Two moons", "双月"), "gaussian": ("One Gaussian", "单个高斯"),
             "custom": ("Your own points", "你自己的点")}
-LOSS_NAMES = {"ns": ("non-saturating (the seed's)", "非饱和（原始代码）"),
-              "minimax": ("minimax (saturating)", "极小极大（饱和）"), "lsgan": ("least squares", "最小二乘"),
-              "hinge": ("hinge", "合页（hinge）"), "wgan-gp": ("WGAN-GP", "WGAN-GP")}
+LOSS_NAMES = {"ns": ("non-saturating (Goodfellow et al. 2014)", "非饱和（Goodfellow 等，2014）"),
+              "minimax": ("minimax (the paper's original objective)", "极小极大（论文最初的目标函数）"), "lsgan": ("least squares", "最小二乘"),
+              "hinge": ("hinge", "合页损失"), "wgan-gp": ("WGAN-GP", "WGAN-GP")}
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 OPT_NAMES = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
 LRS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 3e-2, 1e-1)
 WIDTHS = (8, 16, 32, 64, 128, 256)
 DEPTHS = (1, 2, 3, 4)
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu")
+ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "LeakyReLU", "tanh": "tanh", "elu": "ELU"}  # names, in every language
 NOISES = ("gaussian", "uniform")
 LATENTS = (1, 2, 3, 4, 8)
 BATCHES = (32, 64, 128, 256, 512)
@@ -89,11 +91,46 @@ def init_state() -> None:
         st.session_state.setdefault(P + "show_" + name, name != "manifold")
 
 
+WIDGET_OF = {"batch_size": "batch", "optimizer": "opt_d"}  # config field -> settings key, where they differ
+
+
+def apply_preset() -> None:
+    """Set every setting of the chosen "try this" preset (a widget callback: runs before the widgets are drawn)."""
+    name = st.session_state.get(P + "preset")
+    preset = toy_presets.PRESETS.get(name)
+    if preset is None:
+        return
+    cfg = toy_presets.config(preset, 0)
+    for key in DEFAULTS:
+        if key in ("ab", "ab_field", "speed"):
+            continue
+        fieldname = {v: k for k, v in WIDGET_OF.items()}.get(key, key)
+        if fieldname == "opt_g":
+            value = cfg.optimizer_g or cfg.optimizer
+        else:
+            value = getattr(cfg, fieldname, DEFAULTS[key])
+        st.session_state[P + key] = value
+    st.session_state[P + "ab"] = preset.ab is not None
+    if preset.ab is not None:
+        st.session_state[P + "ab_field"] = preset.ab[0]
+        st.session_state[P + "ab_" + preset.ab[0]] = preset.ab[1]
+    st.session_state[P + "pending_d"] = preset.d_first  # the page runs these D updates once the runs exist
+
+
+def preset_picker() -> None:
+    """The "try this" presets: one click sets data, loss, learning rates, D steps, capacity, seed and A/B."""
+    names = list(toy_presets.PRESETS)
+    st.selectbox(tr("Try this (sets everything)", "试一试（一次设好全部设置）"), names, key=P + "preset",
+                 format_func={k: tr(*p.title) for k, p in toy_presets.PRESETS.items()}.__getitem__)
+    st.button(tr("Apply", "应用"), key=P + "apply_preset", on_click=apply_preset, width="stretch")
+
+
 def settings_sidebar() -> None:
     """Every setting that defines a run. Changing one resets the run(s)."""
     advanced = not presenting()
     with st.sidebar:
         st.subheader(tr("Playground settings", "游乐场设置"))
+        preset_picker()
         st.selectbox(tr("Data", "数据"), list(DATASETS), key=P + "dataset",
                      format_func=labels(DATASETS).__getitem__)
         st.selectbox(tr("Loss", "损失函数"), LOSSES, key=P + "loss", format_func=labels(LOSS_NAMES).__getitem__)
@@ -112,7 +149,8 @@ def settings_sidebar() -> None:
             c1.selectbox(tr("Noise dimension", "噪声维度"), LATENTS, key=P + "latent_dim")
             c2.selectbox(tr("Noise type", "噪声类型"), NOISES, key=P + "noise",
                          format_func={"gaussian": tr("Gaussian", "高斯"), "uniform": tr("uniform", "均匀")}.__getitem__)
-            c1.selectbox(tr("G activation", "G 激活函数"), ACTIVATIONS, key=P + "activation")
+            c1.selectbox(tr("G activation", "G 激活函数"), ACTIVATIONS, key=P + "activation",
+                         format_func=ACTIVATION_NAMES.__getitem__)
             c2.selectbox(tr("Batch size", "批大小"), BATCHES, key=P + "batch")
             st.number_input(tr("Seed", "随机种子"), min_value=0, max_value=2**31 - 1, step=1, key=P + "seed")
         st.divider()
@@ -151,7 +189,9 @@ def config_a() -> TrainConfig:
         n_critic=int(s[P + "n_critic"]), depth=int(s[P + "depth"]), width=int(s[P + "width"]),
         activation=s[P + "activation"], latent_dim=int(s[P + "latent_dim"]), noise=s[P + "noise"],
         batch_size=int(s[P + "batch"]), seed=int(s[P + "seed"]), steps=steps, log_every=1, sample_every=steps,
-        snapshot_seconds=SNAPSHOT_S, device="cpu")
+        snapshot_seconds=SNAPSHOT_S, device="cpu",
+        # WGAN-GP is trained with Adam's betas (0, 0.9), as Gulrajani et al. (2017) do
+        **(dict(zip(("beta1", "beta2"), toy_presets.WGAN_BETAS)) if s[P + "loss"] == "wgan-gp" else {}))
 
 
 def configs() -> dict[str, TrainConfig]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan.plots import raster, toy, training
+from gan.toy.snapshots import diverging
 from gan.train import TrainConfig
 from ui import jobs
 from ui.i18n import tr
@@ -25,24 +26,47 @@ def status_line(label: str, rec: jobs.Job | None, step: int) -> str:
         row = rec.history[-1]
         batch = rec.spec.config["batch_size"]
         rate = " · " + tr(f"{row['images_per_sec'] / batch:,.0f} steps/s", f"每秒 {row['images_per_sec'] / batch:,.0f} 步")
-    return f"**{label}** · {tr('step', '第')} {step:,}{tr('', ' 步')} · {state}{rate}"
+    counts = ""
+    if rec is not None and rec.history:
+        row = rec.history[-1]
+        d_n, g_n = int(row.get("d_updates", 0)), int(row.get("g_updates", 0))
+        counts = " · " + tr(f"D updated {d_n:,}×, G updated {g_n:,}×", f"D 已更新 {d_n:,} 次，G 已更新 {g_n:,} 次")
+    return f"**{label}** · {tr('step', '第')} {step:,}{tr('', ' 步')} · {state}{counts}{rate}"
+
+
+def latest(history: list[dict], key: str) -> float | None:
+    """The newest finite value of ``key`` in a run's history (a D step reports no L_G, a G step no L_D)."""
+    for row in reversed(history[-50:]):
+        v = row.get(key)
+        if v is not None and v == v:
+            return v
+    return None
 
 
 def metric_row(label: str, cfg: TrainConfig, rec: jobs.Job | None, metrics: list[dict], multi: bool) -> None:
     """One run's headline numbers: losses, D outputs, JS divergence and, for mixtures, mode coverage."""
     sfx = f" ({label})" if multi else ""
-    last = rec.history[-1] if rec is not None and rec.history else None
+    hist = rec.history if rec is not None else []
     m = metrics[-1] if metrics else {}
     fmt = lambda v: "—" if v is None or v != v else f"{v:.3f}"  # noqa: E731
     cols = st.columns(7 if "modes_covered" in m else 5)
-    cols[0].metric("L_D" + sfx, fmt(last and last["loss_d"]))
-    cols[1].metric("L_G" + sfx, fmt(last and last["loss_g"]))
-    cols[2].metric("D(x)" + sfx, fmt(last and last["d_real"]))
-    cols[3].metric("D(G(z))" + sfx, fmt(last and last["d_fake"]))
+    cols[0].metric("L_D" + sfx, fmt(latest(hist, "loss_d")))
+    cols[1].metric("L_G" + sfx, fmt(latest(hist, "loss_g")))
+    cols[2].metric("D(x)" + sfx, fmt(latest(hist, "d_real")))
+    cols[3].metric("D(G(z))" + sfx, fmt(latest(hist, "d_fake")))
     cols[4].metric(tr("JS divergence", "JS 散度") + sfx, fmt(m.get("js")))
     if "modes_covered" in m:
         cols[5].metric(tr("Modes", "模式") + sfx, f"{m['modes_covered']}/{m['n_modes']}")
         cols[6].metric(tr("High quality", "高质量") + sfx, f"{100 * m['high_quality']:.0f}%")
+
+
+def grad_caption(median: float) -> str:
+    """The arrows' scale and the median gradient length, the same in every picture (compare A and B)."""
+    value = "—" if median != median else f"{median:.2g}"
+    return tr(f"Median |∇L_G| per point: {value}. Arrow length = {toy.ARROW_SCALE:g} × |∇L_G| "
+              f"(cut at {toy.ARROW_MAX:g}), the same scale in every picture.",
+              f"每个点的 |∇L_G| 中位数：{value}。箭头长度 = {toy.ARROW_SCALE:g} × |∇L_G|"
+              f"（最长画到 {toy.ARROW_MAX:g}），每张图的比例都相同。")
 
 
 def is_training(rec: jobs.Job | None) -> bool:
@@ -86,7 +110,15 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: d
     for k in labels:
         rec = recs[k]
         if rec is not None and rec.last is not None and rec.last.status == "failed":
-            st.warning(tr(f"Run {k}: ", f"训练 {k}：") + rec.last.message)
+            good = rec.last.step
+            st.warning(tr(f"Run {k}: the losses became NaN or infinite (is a learning rate too high?); training stopped "
+                          f"and the weights from step {good:,} were kept.",
+                          f"训练 {k}：损失变成了 NaN 或无穷大（学习率是不是太高了？）；训练已停止，保留了第 {good:,} 步的权重。"))
+        if diverging(snaps.get(k)):
+            st.warning(tr(f"Run {k} is diverging: most of G's points have left the plane. Try lower learning rates "
+                          "and more D steps per G step (for WGAN-GP: 5 D steps per G step, learning rates 0.001).",
+                          f"训练 {k} 正在发散：G 的大部分点已经离开了平面。试试降低学习率、增加每个 G 步的 D 步数"
+                          "（WGAN-GP：每个 G 步 5 个 D 步，学习率 0.001）。"))
         if rec is not None and rec.error:
             st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
     multi = len(labels) > 1
@@ -111,6 +143,8 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: d
                 st.plotly_chart(toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
                                                  validate=False),
                                 key=P + "plane_" + k, config={"displayModeBar": False})
+            if show.get("arrows"):
+                st.caption(grad_caption(toy.median_grad(snaps[k])))
     for k in labels:
         metric_row(k, cfgs[k], recs[k], metrics[k], multi)
 

@@ -37,7 +37,21 @@ def run_curves(history: list[dict], loss: str, upto: int | None = None):
     return training_plots.curves_figure({"run": history}, {"run": loss}, text=curve_text(), upto=upto, side_by_side=True)
 
 
-def finding_text(f: health.Finding) -> str:
+def d_collapse_tips(cfg: dict | None) -> list[tuple[str, str]]:
+    """What to change when D wins outright, leaving out what the run already does."""
+    cfg = cfg or {}
+    tips = [("a lower D learning rate", "调低 D 的学习率")]
+    if int(cfg.get("n_critic", 1)) > 1:
+        tips.append(("fewer D steps per G step", "减少每步 G 对应的 D 步数"))
+    if cfg.get("loss", "ns") == "minimax":
+        tips.append(("the non-saturating loss", "改用非饱和损失"))
+    if cfg.get("loss", "ns") in ("ns", "minimax") and float(cfg.get("gp_weight", 10.0)) > 0:
+        tips.append(("the WGAN-GP loss (a gradient penalty keeps D smooth)", "改用 WGAN-GP 损失（梯度惩罚让 D 保持平滑）"))
+    return tips
+
+
+def finding_text(f: health.Finding, cfg: dict | None = None) -> str:
+    """A finding in the visitor's language; ``cfg`` (the run's config) keeps its advice to settings not in use."""
     v = f.values
     if f.code == "nan":
         return tr(f"The losses became NaN or infinite (around step {v['first_bad_step']}). Training stopped and "
@@ -45,11 +59,12 @@ def finding_text(f: health.Finding) -> str:
                   f"损失变成了 NaN 或无穷大（约第 {v['first_bad_step']} 步）。训练已停止，并保留了最后一份正常的权重。"
                   "请调低学习率后重新开始。")
     if f.code == "d_collapse":
+        tips = d_collapse_tips(cfg)
         return tr(f"The discriminator is winning outright: L_D ≈ {v['loss_d']:.3f}, D(x) ≈ {v['d_real']:.2f}, "
-                  f"D(G(z)) ≈ {v['d_fake']:.2f}. The generator gets little useful signal. Try a lower D learning "
-                  "rate, fewer D steps per G step, or the non-saturating loss.",
+                  f"D(G(z)) ≈ {v['d_fake']:.2f}. The generator gets little useful signal. Try "
+                  + ", or ".join(t[0] for t in tips) + ".",
                   f"判别器完全占了上风：L_D ≈ {v['loss_d']:.3f}，D(x) ≈ {v['d_real']:.2f}，D(G(z)) ≈ {v['d_fake']:.2f}。"
-                  "生成器几乎得不到有用的信号。可以调低 D 的学习率、减少每步 G 对应的 D 步数，或改用非饱和损失。")
+                  "生成器几乎得不到有用的信号。可以" + "，或".join(t[1] for t in tips) + "。")
     if f.code == "g_explode":
         return tr(f"The generator's loss has exploded (L_G ≈ {v['loss_g']:.1f}, it started near "
                   f"{v['early_loss_g']:.1f}): D rejects every fake. Lower the D learning rate or restart.",
@@ -57,9 +72,11 @@ def finding_text(f: health.Finding) -> str:
                   "请调低 D 的学习率或重新开始。")
     if f.code == "mode_collapse":
         missing = ", ".join(str(m) for m in v["missing"]) or "-"
-        return tr(f"Possible mode collapse: {v['top_share']:.0%} of the samples look like class {v['top_class']}; "
-                  f"classes almost never produced: {missing}.",
-                  f"可能出现了模式崩溃：{v['top_share']:.0%} 的样本像类别 {v['top_class']}；几乎从未生成的类别：{missing}。")
+        sure, asked = v.get("n_samples", 0), v.get("n_asked", v.get("n_samples", 0))
+        return tr(f"Possible mode collapse: of the {sure} of {asked} samples the classifier is sure about, "
+                  f"{v['top_share']:.0%} look like class {v['top_class']}; classes almost never produced: {missing}.",
+                  f"可能出现了模式崩塌：在分类器有把握的 {sure} 个样本（共 {asked} 个）中，{v['top_share']:.0%} 像类别 "
+                  f"{v['top_class']}；几乎从未生成的类别：{missing}。")
     return f.code
 
 
@@ -107,4 +124,4 @@ def render_live(job: Job | None) -> None:
         st.image(grid, caption=tr(f"Fixed-noise samples at step {step}", f"第 {step} 步的固定噪声样本"),
                  clamp=True, width=min(560, grid.shape[1] * 2))
     for f in health.check(job.history, loss=cfg.get("loss", "ns"), status=status):
-        (st.error if f.severity == "error" else st.warning)(finding_text(f), icon=":material/health_and_safety:")
+        (st.error if f.severity == "error" else st.warning)(finding_text(f, cfg), icon=":material/health_and_safety:")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -237,3 +238,28 @@ def real_reference(m: int = MAX_FD_N) -> dict:
     if not 2 <= m <= MAX_FD_N:
         raise ValueError(f"the Frechet sample size must be between 2 and {MAX_FD_N}")
     return _reference_cached(int(m))
+
+
+DIGIT_MAX_D2 = 1000.0  # squared Mahalanobis distance to real digits' features: held-out digits 99% < ~420, blobs > 3000
+
+
+def digit_distances(features: torch.Tensor) -> np.ndarray:
+    """Squared Mahalanobis distance of classifier features (N, 128) from the held-out real digits' features.
+
+    Real digits sit near 128 (the feature count); untrained generators' blobs and noise at several
+    thousand, however confidently the classifier labels them.
+    """
+    ref = real_reference()
+    mu, cov = np.asarray(ref["mu"], np.float64), np.asarray(ref["cov"], np.float64)
+    inv = np.linalg.pinv(cov + 1e-6 * np.eye(len(mu)))
+    f = np.asarray(features.detach().cpu().double()) - mu  # (N, D)
+    return np.einsum("ij,jk,ik->i", f, inv, f)
+
+
+def sure_predictions(images: torch.Tensor, min_confidence: float = 0.9,
+                     max_d2: float = DIGIT_MAX_D2) -> tuple[torch.Tensor, np.ndarray]:
+    """(class probabilities (N, 10), which rows the classifier's verdict can be trusted for): confident
+    (top probability >= ``min_confidence``) and digit-like (features within ``max_d2`` of real digits')."""
+    features, probs = classifier_features(images)
+    sure = (probs.max(1).values.numpy() >= min_confidence) & (digit_distances(features) <= max_d2)
+    return probs, sure

@@ -48,14 +48,27 @@ def _polylines(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return joined[:, 0], joined[:, 1]
 
 
-def arrow_segments(xy: np.ndarray, direction: np.ndarray, max_len: float = 0.35) -> np.ndarray:
-    """Segments (N, 2, 2) from each point along its direction; the longest arrow gets ``max_len``."""
+ARROW_SCALE = 0.1  # plane units per unit of |grad|: the same in every picture, run and step
+ARROW_MAX = 0.6  # longer arrows are cut to this length (their printed median is not)
+
+
+def arrow_segments(xy: np.ndarray, direction: np.ndarray, scale: float = ARROW_SCALE,
+                   max_len: float = ARROW_MAX) -> np.ndarray:
+    """Segments (N, 2, 2) from each point along its direction, ``scale`` * |direction| long (at most ``max_len``).
+
+    An absolute scale: arrows can be compared between the two runs of an A/B and over time.
+    """
     xy = np.asarray(xy, dtype=np.float32)
-    d = np.asarray(direction, dtype=np.float32)
-    norms = np.linalg.norm(d, axis=1)
-    top = float(norms.max()) if len(norms) else 0.0
-    scale = max_len / top if top > 0 and math.isfinite(top) else 0.0
-    return np.stack([xy, xy + d * scale], axis=1)
+    d = np.nan_to_num(np.asarray(direction, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    length = np.linalg.norm(d, axis=1, keepdims=True) * scale  # (N, 1)
+    shrink = np.minimum(1.0, max_len / np.maximum(length, 1e-12))
+    return np.stack([xy, xy + d * scale * shrink], axis=1)
+
+
+def median_grad(snap: dict) -> float:
+    """Median length of G's per-point gradient |dL_G/dx| over the arrows of a snapshot (NaN without arrows)."""
+    d = np.asarray(snap.get("arrow_dir", np.zeros((0, 2))), dtype=np.float64).reshape(-1, 2)
+    return float(np.median(np.linalg.norm(d, axis=1))) if len(d) else float("nan")
 
 
 def first_points(points: np.ndarray, n: int) -> np.ndarray:

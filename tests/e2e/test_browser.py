@@ -282,3 +282,30 @@ def test_deep_link_is_the_first_visit_after_a_restart(browser):
             assert pg.get_by_test_id("stSidebarNav").get_by_role("link", name="app").count() == 0
         finally:
             ctx.close()
+
+
+def test_playground_g_step_shows_l_g_and_the_saturation_preset_shows_tenfold_arrows(page, server):
+    open_page(page, server, "playground", "2D playground")
+    main = page.get_by_test_id("stMain")
+    page.get_by_role("button", name="D step").click()
+    page.locator("p", has_text="D updated 1×, G updated 0×").first.wait_for()
+    page.get_by_role("button", name="G step").click()
+    page.locator("p", has_text="D updated 1×, G updated 1×").first.wait_for()
+    l_g = main.get_by_test_id("stMetric").filter(has_text="L_G").first.get_by_test_id("stMetricValue")
+    assert re.fullmatch(r"-?\d+\.\d{3}", l_g.inner_text().strip()), l_g.inner_text()
+    page.get_by_role("button", name="Reset").click()
+    page.locator("p", has_text=re.compile(r"Run · step 0 · ready")).first.wait_for()
+    # the saturation preset: 100 D updates alone, then the two planes' arrows and printed medians
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Try this").click()
+    page.get_by_role("option", name=re.compile("Saturation")).click()
+    wait_idle(page)
+    sidebar.get_by_role("button", name="Apply").click()
+    page.locator("p", has_text="D updated 100×, G updated 0×").nth(1).wait_for(timeout=30_000)
+    wait_idle(page)
+    caps = main.locator("p", has_text="Median |∇L_G| per point").all_inner_texts()
+    medians = [float(re.search(r"point: ([0-9.e+-]*[0-9])", c).group(1)) for c in caps]
+    assert len(medians) == 2 and medians[1] >= 10 * medians[0], medians
+    shot(page, "playground-saturation-preset")
+    assert_no_exception(page)
+    page.get_by_role("button", name="Reset").click()
