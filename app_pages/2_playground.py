@@ -17,7 +17,7 @@ import streamlit as st
 from gan.jobs import REGISTRY, limits
 from gan.toy.runs import fresh_runs, record_metrics, signature
 from gan.train import TrainConfig
-from ui import jobs
+from ui import jobs, model_diagram
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.playground_settings import P, SPEEDS, configs, init_state, settings_sidebar, widget_values
@@ -173,7 +173,18 @@ def live_views(cfgs, points, sig) -> None:
             recs, _, metrics, histories = gather(cfgs, points, sig, pump=False)
             draw_curves(cfgs, recs, metrics, histories)
 
-    jobs.live(lambda: list(records(cfgs).values()), [(plane, every(POLL_RUNNING_S)), (curves, every(CURVES_RUNNING_S))])
+    def model() -> None:
+        with guard("playground diagram"):
+            rec = records(["A"])["A"]
+            model_diagram.draw(rec, rec is not None and rec.running and not rec.paused)
+
+    def diagram_every(found: list[jobs.Job]) -> float | None:
+        if model_diagram.slow_motion_running():
+            return 0.25
+        return every(model_diagram.PLAY_PHASE_S)(found)
+
+    jobs.live(lambda: list(records(cfgs).values()), [(model, diagram_every), (plane, every(POLL_RUNNING_S)),
+                                                     (curves, every(CURVES_RUNNING_S))])
 
 
 # --- page -------------------------------------------------------------------------------------------
@@ -219,6 +230,9 @@ with guard("playground"):
         reset = c[4].button(tr("Reset", "重置"), key=P + "reset")
         c[5].select_slider(tr("Speed (steps/s)", "速度（步/秒）"), list(SPEEDS), key=P + "speed",
                            format_func={**{s: s for s in SPEEDS}, "max": tr("max", "最快")}.__getitem__)
+        st.toggle(tr("Slow motion: after a step, walk through its phases, a second each, with the batch's numbers",
+                     "慢动作：每走一步后，逐个展示它的各个阶段（每个约一秒）和这一批数据的数值"),
+                  key=model_diagram.SLOW_KEY)
         for r in alive:
             jobs.control(r, "delay", delay())
 
@@ -238,7 +252,9 @@ with guard("playground"):
         elif step_d or step_g or step_both:
             started = ensure_runs(cfgs, points, sig, paused=True)
             if started:
-                step_runs(started, "d" if step_d else "g" if step_g else "both")
+                kind = "d" if step_d else "g" if step_g else "both"
+                step_runs(started, kind)
+                model_diagram.start_slow_motion(kind)
         elif st.session_state.get(P + "pending_d"):  # a preset that starts with D updates alone
             started = ensure_runs(cfgs, points, sig, paused=True)
             if started:

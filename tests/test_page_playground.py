@@ -275,3 +275,48 @@ def test_saturation_preset_in_one_click_shows_a_tenfold_arrow_difference(at):
     assert "D updated 100×, G updated 0×" in status(at)
     minimax, ns = _medians(at)
     assert ns >= 10 * minimax, (minimax, ns)
+
+
+def diagram_html(app: AppTest) -> str:
+    bodies = [m.value for m in app.markdown if "gan-diagram" in m.value]
+    assert len(bodies) == 1, "one model diagram on the page"
+    return bodies[0]
+
+
+def lit(body: str) -> set[str]:
+    import re
+    return set(re.findall(r'data-node="([^"]+)" data-lit="true"', body))
+
+
+def test_the_diagram_lights_the_part_each_step_worked_on(at):
+    assert 'data-phase="initialise"' in diagram_html(at)
+    at.button(key="playground_step_d").click().run()
+    body = diagram_html(at)
+    assert 'data-phase="update_d"' in body and lit(body) == {"D", "L_D"}
+    at.button(key="playground_step_g").click().run()
+    body = diagram_html(at)
+    assert 'data-phase="update_g"' in body and lit(body) == {"G", "G(z)", "D", "L_G"}
+    assert "|∇G|" in body and any("L_G = " in c.value and "D(G(z)) = " in c.value for c in at.caption)
+    at.button(key="playground_step_both").click().run()
+    assert 'data-phase="update_g"' in diagram_html(at)
+
+
+def test_slow_motion_walks_through_the_phases_with_their_numbers(at):
+    at.toggle(key="playground_slowmo").set_value(True).run()
+    at.button(key="playground_step_both").click().run()
+    seen = []
+    end = time.monotonic() + 8
+    while time.monotonic() < end:
+        body = diagram_html(at)
+        phase = body.split('data-phase="', 1)[1].split('"', 1)[0]
+        if not seen or seen[-1][0] != phase:
+            seen.append((phase, body))
+        if phase == "repeat":
+            break
+        time.sleep(0.3)
+        at.run()
+    phases = [p for p, _ in seen]
+    assert phases == ["generate", "classify", "update_d", "update_g", "repeat"], phases
+    by = dict(seen)
+    assert "D(x) = " not in by["generate"] and "D(x) = " in by["classify"] and "|∇D|" not in by["classify"]
+    assert "|∇D|" in by["update_d"] and "|∇G|" in by["update_g"]

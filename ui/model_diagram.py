@@ -73,7 +73,7 @@ def current_phase(job: Job | None, training: bool) -> str:
     return {"d": "update_d", "g": "update_g"}.get(getattr(last, "kind", "both"), "update_g")
 
 
-def draw(job: Job | None, training: bool, width: int = 420) -> str:
+def draw(job: Job | None, training: bool, width: int = 520) -> str:
     """Draw the diagram for ``job`` (run A) and return the phase drawn."""
     phase = current_phase(job, training)
     vals = event_values(job)
@@ -82,7 +82,8 @@ def draw(job: Job | None, training: bool, width: int = 420) -> str:
     elif phase == "initialise":
         vals = {}
     svg = diagram.model_svg("idle" if phase == "repeat" else phase, vals, text=phase_text(), width=width)
-    st.html(f'<div data-testid="gan-diagram" data-phase="{phase}">{svg}</div>')
+    # (st.html sanitises SVG away; Markdown with HTML keeps it, attributes included)
+    st.markdown(f'<div data-testid="gan-diagram" data-phase="{phase}">{svg}</div>', unsafe_allow_html=True)
     if phase == "repeat":
         st.caption(phase_text()["repeat"])
     kinds = {"d": tr("D step", "D 一步"), "g": tr("G step", "G 一步"), "both": tr("Step", "一步")}
