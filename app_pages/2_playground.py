@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 from gan.jobs import REGISTRY, limits
-from gan.toy.runs import fresh_runs, record_metrics, signature
+from gan.toy.runs import fresh_runs, live_changes, record_metrics, signature
 from gan.train import TrainConfig
 from ui import jobs, model_diagram
 from ui.errors import guard
@@ -88,7 +88,7 @@ def ensure_runs(cfgs, points, sig, *, paused: bool) -> dict[str, jobs.Job] | Non
     for k in needed:
         old = recs[k] if recs[k] is not None and recs[k].engine is not None else None
         trainer = old.engine.trainer if old is not None else fresh["trainers"][k]
-        spec = jobs.JobSpec("train", asdict(trainer.cfg), tag=RUN_KEYS[k], payload={"trainer": trainer},
+        spec = jobs.JobSpec("train", asdict(cfgs[k]), tag=RUN_KEYS[k], payload={"trainer": trainer},
                             paused=paused, delay=delay(), idle_stop_s=IDLE_STOP_S)
         rec = jobs.start(spec, backend="thread", replace=old)
         if rec is None:
@@ -96,10 +96,35 @@ def ensure_runs(cfgs, points, sig, *, paused: bool) -> dict[str, jobs.Job] | Non
         if old is None:
             rec.toy = fresh["snaps"][k]
             rec.extra["playground"] = {"sig": sig, "metrics": list(fresh["metrics"][k]), "widgets": widget_values(),
-                                       "points": None if points is None else points.tolist()}
+                                       "points": None if points is None else points.tolist(),
+                                       "config": asdict(cfgs[k]), "points_sig": signature({}, points)}
         recs[k] = rec
     st.session_state.pop(P + "fresh", None)
     return recs
+
+
+def change_runs(recs: dict, cfgs: dict[str, TrainConfig], points, sig: str) -> list[str]:
+    """Apply changed learning rates, n_critic, loss or optimisers to the runs as they go (weights, step and
+    history kept, the step marked on the curves); return the runs whose other settings changed."""
+    stale, done = [], []
+    for k, r in recs.items():
+        pg = r.extra.get("playground", {}) if r is not None else {}
+        if r is None or pg.get("sig") == sig:
+            continue
+        changes = None
+        if k in cfgs and pg.get("points_sig") == signature({}, points):
+            changes = live_changes(pg.get("config", r.spec.config), cfgs[k])
+        if changes is None:
+            stale.append(k)
+            continue
+        if changes and r.running:
+            jobs.control(r, "reconfigure", changes)  # (a stopped run takes them when it continues)
+        pg.update(config=asdict(cfgs[k]), sig=sig, widgets=widget_values())
+        done.append(f"{k}: " + ", ".join(f"{n} = {v}" for n, v in changes.items()))
+    if done and not stale:
+        st.toast(tr("Changed while training (weights and curves kept): ", "训练中已更改（权重和曲线保留）：")
+                 + "; ".join(done))
+    return stale
 
 
 def job_limit_message() -> str:
@@ -207,10 +232,8 @@ with guard("playground"):
         forget_all()  # the point set the run trained on is gone
     if cfgs["A"].dataset != "custom" or points is not None:
         sig = signature(cfgs, points)
-        recs = records(RUN_KEYS)
-        stale = [k for k, r in recs.items() if r is not None
-                 and (k not in cfgs or r.extra.get("playground", {}).get("sig") != sig)]
-        if stale:  # the settings changed: start over from step 0
+        stale = change_runs(records(RUN_KEYS), cfgs, points, sig)
+        if stale:  # a setting changed that a run cannot take mid-way: start over from step 0
             forget_all()
             st.toast(tr("Settings changed: the playground was reset.", "设置已更改：游乐场已重置。"))
         recs = records(cfgs)

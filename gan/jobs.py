@@ -137,9 +137,13 @@ class Engine:
 def _train_engine(spec: JobSpec) -> Engine:
     from .train import TrainConfig, Trainer
     if "trainer" in spec.payload:  # a thread job continuing an in-memory trainer (the playground)
+        from .train import RECONFIGURABLE
         trainer = spec.payload["trainer"]
         trainer.stop_event.clear()
-        return TrainEngine(trainer)
+        engine = TrainEngine(trainer)
+        wanted = {k: spec.config[k] for k in RECONFIGURABLE if k in spec.config}
+        engine.initial_changes = trainer.reconfigure(**wanted)  # settings changed while it was stopped
+        return engine
     data = spec.payload.get("data")
     points = spec.payload.get("toy_points")
     if spec.resume_from:
@@ -254,6 +258,8 @@ def _work(spec: JobSpec, commands, emit: Callable[[tuple], None], alive: Callabl
         engine = ENGINES[spec.kind](spec)
         if on_engine is not None:
             on_engine(engine)
+        if getattr(engine, "initial_changes", None):
+            emit(("changed", engine.step, engine.initial_changes))
         paused, delay, stop = spec.paused, spec.delay, False
         it = None
         last_save = time.monotonic()

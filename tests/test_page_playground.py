@@ -320,3 +320,29 @@ def test_slow_motion_walks_through_the_phases_with_their_numbers(at):
     by = dict(seen)
     assert "D(x) = " not in by["generate"] and "D(x) = " in by["classify"] and "|∇D|" not in by["classify"]
     assert "|∇D|" in by["update_d"] and "|∇G|" in by["update_g"]
+
+
+def test_a_learning_rate_or_loss_change_mid_run_keeps_the_run_and_marks_the_curves(at):
+    from ui import jobs
+    for _ in range(3):
+        at.button(key="playground_step_both").click().run()
+    rec = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:A")
+    assert rec.step == 3
+    rows = len(rec.history)
+    at.select_slider(key="playground_lr_d").set_value(5e-3).run()
+    at.selectbox(key="playground_loss").set_value("hinge").run()
+    assert not at.exception, [e.value for e in at.exception]
+    same = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:A")
+    assert same is rec and rec.running  # not reset
+    end = time.monotonic() + 10
+    while len(rec.changes) < 2 and time.monotonic() < end:
+        time.sleep(0.05)
+    assert [c["changes"] for c in rec.changes] == [{"lr_d": 5e-3}, {"loss": "hinge"}]
+    assert all(c["step"] == 3 for c in rec.changes)
+    assert rec.engine.trainer.cfg.lr_d == 5e-3 and rec.engine.trainer.cfg.loss == "hinge"
+    at.button(key="playground_step_both").click().run()
+    assert rec.step == 4 and len(rec.history) == rows + 1 and "step 4" in status(at)  # history kept, going on
+    curves = next(s for s in chart_specs(at) if any(t.get("name") == "L_D" for t in s["data"]))
+    assert {sh["x0"] for sh in curves["layout"]["shapes"]} == {3}  # the change is marked on the curves
+    at.selectbox(key="playground_width").set_value(32).run()  # not changeable mid-run: a fresh start
+    assert "step 0" in status(at)

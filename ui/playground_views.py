@@ -163,10 +163,16 @@ def series_legend(panels: list[dict]) -> str:
     return '<div style="font-size:0.8em;line-height:1.7">' + " &nbsp; ".join(items) + "</div>"
 
 
-def curve_pictures(histories: dict, losses: dict, metrics: dict, txt: dict) -> None:
+def change_marks(recs: dict) -> list[int]:
+    """Steps at which run A's settings were changed mid-run (the curves mark them)."""
+    rec = recs.get("A")
+    return [c["step"] for c in rec.changes] if rec is not None else []
+
+
+def curve_pictures(histories: dict, losses: dict, metrics: dict, txt: dict, marks: list[int] | None = None) -> None:
     """The curves and coverage as pictures: what the browser can keep up with while training."""
     width = 1000 if presenting() else 700
-    panels = training.curves_panels(histories, losses, text=txt)
+    panels = training.curves_panels(histories, losses, text=txt, marks=marks)
     for panel in panels:
         st.caption(f"**{panel['title']}**")
         st.image(raster.panel_image(panel, width=width, height=160))
@@ -190,10 +196,11 @@ def draw_curves(cfgs: dict[str, TrainConfig], recs: dict, metrics: dict, histori
     txt = text()
     losses = {k: c.loss for k, c in cfgs.items()}
     if any(is_training(r) for r in recs.values()):
-        curve_pictures(histories, losses, metrics, txt)
+        curve_pictures(histories, losses, metrics, txt, change_marks(recs))
         return
     # through the module, so a test's stand-in for curves_figure is the one called
-    st.plotly_chart(training.curves_figure(histories, losses, text=txt, validate=False), key=P + "curves",
+    st.plotly_chart(training.curves_figure(histories, losses, text=txt, validate=False, marks=change_marks(recs)),
+                    key=P + "curves",
                     config={"displayModeBar": False})
     st.plotly_chart(toy.coverage_figure(metrics, text=txt, validate=False), key=P + "coverage",
                     config={"displayModeBar": False})

@@ -227,6 +227,9 @@ def _dashed(draw: ImageDraw.ImageDraw, pts: np.ndarray, dash: str, color, width:
                     left, on = pat[idx], not on
 
 
+MARK_RGB = (120, 120, 120)  # the vertical lines where settings changed mid-run
+
+
 def panel_image(panel: dict, *, width: int = 560, height: int = 200, x_max: float | None = None,
                 supersample: int = 2) -> bytes:
     """One panel of :func:`gan.plots.training.curves_panels` or :func:`gan.plots.toy.coverage_panels` drawn as a PNG picture.
@@ -272,6 +275,10 @@ def panel_image(panel: dict, *, width: int = 560, height: int = 200, x_max: floa
         draw.line((px, top, px, top + ph - 1), fill=grid, width=k)
         draw.text((px, top + ph + 4 * k), tick_label(v), fill=ink, font=font, anchor="mt")
     draw.rectangle((left, top, left + pw - 1, top + ph - 1), outline=frame, width=k)
+    for step in panel.get("marks", ()):  # settings changed mid-run at these steps
+        if x_lo <= step <= x_hi:
+            px = left + (step - x_lo) / (x_hi - x_lo) * (pw - 1)
+            _dashed(draw, np.array([[px, top], [px, top + ph - 1]]), "dash", MARK_RGB, k, k)
     for x, y, sr in sorted(zip(xs, ys, series), key=lambda t: not t[2]["eq"]):  # equilibrium lines underneath
         if sr["eq"]:
             x = np.array([x_lo, x_hi])

@@ -70,13 +70,14 @@ def _has_numbers(row: dict) -> bool:
 
 
 def curves_panels(histories: dict[str, list[dict]], losses: dict[str, str], *, text: dict[str, str] | None = None,
-                  max_points: int | None = 600, upto: int | None = None) -> list[dict]:
+                  max_points: int | None = 600, upto: int | None = None, marks: list[int] | None = None) -> list[dict]:
     """The curves as data: panel 1 L_D and L_G, panel 2 D(x) and D(G(z)), against the step.
 
     ``histories`` maps a run label ("A", "B") to rows with step, loss_d, loss_g, d_real, d_fake;
     ``losses`` maps the label to its loss name, for the dotted equilibrium lines (:func:`equilibrium`).
     With more than one run each series' name ends in the run's label and each run has its own dash.
     ``max_points`` thins each run's rows; ``upto`` keeps only rows with step <= upto (replays).
+    ``marks``: steps at which settings were changed mid-run, drawn as vertical dashed lines (panel["marks"]).
 
     Each panel is a dict: title, y_range (None: fit the data), series. Each series: name, x, y,
     color, dash, width, group (the run label, or None for an equilibrium line), eq (True for the
@@ -84,7 +85,9 @@ def curves_panels(histories: dict[str, list[dict]], losses: dict[str, str], *, t
     :func:`gan.plots.raster.panel_image` draw the same panels.
     """
     t = _text(text)
-    panels = [dict(title=t["loss"], y_range=None, series=[]), dict(title=t["d_out"], y_range=(0.0, 1.0), series=[])]
+    marks = sorted({int(m) for m in marks or ()})
+    panels = [dict(title=t["loss"], y_range=None, series=[], marks=marks),
+              dict(title=t["d_out"], y_range=(0.0, 1.0), series=[], marks=marks)]
     order = itertools.count()  # plotly's trace order: run by run, then the equilibrium lines
     multi = len(histories) > 1
     last_step = 1
@@ -130,14 +133,14 @@ def panel_title(text: str, x: float, y: float) -> dict:
 
 def curves_figure(histories: dict[str, list[dict]], losses: dict[str, str], *, text: dict[str, str] | None = None,
                   max_points: int | None = 600, upto: int | None = None, side_by_side: bool = False,
-                  height: int = 420, validate: bool = True) -> go.Figure:
+                  height: int = 420, validate: bool = True, marks: list[int] | None = None) -> go.Figure:
     """The panels of :func:`curves_panels` as one figure: L_D and L_G, then D(x) and D(G(z)).
 
     Stacked with a shared step axis (the playground), or ``side_by_side`` (the Train page). Arguments
     as in :func:`curves_panels`; ``validate`` as in :func:`build_figure`.
     """
     t = _text(text)
-    panels = curves_panels(histories, losses, text=text, max_points=max_points, upto=upto)
+    panels = curves_panels(histories, losses, text=text, max_points=max_points, upto=upto, marks=marks)
     traces: list[tuple[int, dict]] = []
     for axis, panel in enumerate(panels, start=1):
         sfx = "" if axis == 1 else str(axis)
@@ -174,6 +177,10 @@ def curves_figure(histories: dict[str, list[dict]], losses: dict[str, str], *, t
     for sfx, panel in (("", loss_panel), ("2", d_panel)):
         if panel["y_range"] is not None:
             layout[f"yaxis{sfx}"]["range"] = list(panel["y_range"])
+    if loss_panel["marks"]:  # settings changed mid-run: a dashed vertical line through both panels
+        layout["shapes"] = [dict(type="line", xref=f"x{sfx}", yref=f"y{sfx} domain", x0=m, x1=m, y0=0, y1=1,
+                                 line=dict(color="#787878", dash="dash", width=1))
+                            for m in loss_panel["marks"] for sfx in ("", "2")]
     return build_figure(data, layout, validate)
 
 

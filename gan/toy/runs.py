@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from ..train import TrainConfig, Trainer
+from ..train import RECONFIGURABLE, TrainConfig, Trainer
 from .snapshots import snapshot_metrics
 
 MAX_METRIC_ROWS = 5000  # a run keeps the metrics of at most this many snapshots
@@ -36,3 +36,11 @@ def record_metrics(metrics: list[dict], snap: dict | None, dataset: str, keep: i
         metrics.append(snapshot_metrics(snap, dataset))
         if len(metrics) > keep:
             del metrics[: len(metrics) - keep]
+
+
+def live_changes(old: dict, new: TrainConfig) -> dict | None:
+    """What changed from ``old`` (a run's config as a dict) to ``new``, when every change is one a running
+    trainer takes without losing its weights (learning rates, n_critic, loss, optimisers); None when any
+    other setting changed, so the run must start again."""
+    diff = {k: v for k, v in asdict(new).items() if old.get(k) != v}
+    return diff if set(diff) <= set(RECONFIGURABLE) else None
