@@ -51,6 +51,9 @@ def english_words(at) -> set[str]:
     for s in _walk(at._tree):
         s = re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", s, flags=re.S)  # formulas
         s = re.sub(r"https?://\S+|`[^`]*`|:material/\w+:", " ", s)  # links, code, icons
+        s = re.sub(r"<defs>.*?</defs>", " ", s, flags=re.S)  # drawing definitions
+        s = re.sub(r"<[^>]*?(?:aria-label=\"([^\"]*)\")?[^>]*>", lambda m: f" {m.group(1) or ''} ", s)  # tags, but
+        # not what a screen reader says
         words.update(re.findall(r"[A-Za-z][A-Za-z'\-]+", s))
     return words
 

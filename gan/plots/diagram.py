@@ -72,7 +72,7 @@ def model_svg(phase: str = "idle", values: dict | None = None, text: dict[str, s
     v = values or {}
     h = round(width * 250 / 560)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 560 250" width="{width}" height="{h}" '
-           f'role="img" aria-label="GAN diagram: {html.escape(t.get(phase, phase))}" data-phase="{phase}" '
+           f'role="img" aria-label="{html.escape(t.get(phase, phase) or "G, D")}" data-phase="{phase}" '
            'font-family="sans-serif">',
            '<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
