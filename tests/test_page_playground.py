@@ -143,8 +143,8 @@ def test_training_shows_pictures_and_pausing_brings_the_interactive_charts_back(
     at.run()
     assert not at.exception
     first = pictures(at)
-    # the plane, the two curve panels and the three coverage panels (ring: modes, high quality, JS)
-    assert len(first) == 6 and not chart_specs(at)
+    # the plane, the two curve panels and the four coverage panels (ring: modes, high quality, JS, KL)
+    assert len(first) == 7 and not chart_specs(at)
     legends = [m.value for m in at.markdown if m.allow_html]
     assert any("real data" in m and "generated G(z)" in m for m in legends)  # the plane's legend
     assert any("L_D at equilibrium = 1.39" in m for m in legends)  # the curves' legend

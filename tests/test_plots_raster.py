@@ -97,7 +97,7 @@ def test_curves_panels_match_the_figure_and_draw_as_pictures():
     data = raster.panel_image(panels[0])
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and _picture(data).shape[:2] == (200, 560)
     cov = toy.coverage_panels({"A": [{"step": 1, "js": 0.3}], "B": [{"step": 1, "js": 0.2}]})
-    assert [p["title"] for p in cov] == ["JS divergence"] and [s["name"] for s in cov[0]["series"]] == [
+    assert [p["title"] for p in cov] == ["JS divergence", "KL(p_data ‖ p_g)"] and [s["name"] for s in cov[0]["series"]] == [
         "JS divergence (A)", "JS divergence (B)"]
     assert raster.panel_image(cov[0], width=200, height=150)[:4] == b"\x89PNG"
     empty = training.curves_panels({"A": []}, {"A": "hinge"})

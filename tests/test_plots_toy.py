@@ -63,10 +63,11 @@ def test_coverage_figure_has_a_panel_per_number():
     snap = {"step": 7, "real": np.repeat(modes, 50, 0), "fake": np.repeat(modes[:3], 50, 0)}
     m = snapshot_metrics(snap, "ring")
     fig = toy.coverage_figure({"A": [m, {**m, "step": 9, "modes_covered": 5}]})
-    assert [t.name for t in fig.data] == ["modes covered", "high-quality %", "JS divergence"]
+    assert [t.name for t in fig.data] == ["modes covered", "high-quality %", "JS divergence", "KL(p_data ‖ p_g)"]
     assert list(fig.data[0].y) == [3, 5] and list(fig.data[1].y) == [100, 100]
     spiral = toy.coverage_figure({"A": [snapshot_metrics(snap, "spiral")]})
-    assert [t.name for t in spiral.data] == ["JS divergence"]
+    assert [t.name for t in spiral.data] == ["JS divergence", "KL(p_data ‖ p_g)"]
+    assert fig.data[3].y[0] > fig.data[2].y[0]  # G misses 5 of 8 modes: KL(p_data ‖ p_g) is far above JS
     two = toy.coverage_figure({"A": [m], "B": [m]})
     assert [t.line.dash for t in two.data if t.name == "JS divergence (B)"] == ["dash"]  # the runs' dashes
 

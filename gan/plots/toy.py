@@ -23,13 +23,14 @@ from .training import RUN_DASH, build_figure, panel_title, thin
 EXTENT = 3.0  # the plane shown: [-EXTENT, EXTENT]^2, the same square Trainer.toy_snapshot evaluates D on
 COLORS = {"real": "#2E7D32", "fake": "#6C4AB6", "arrow": "#111111", "manifold": "#8E7CC3",
           "candidate": "#C9C9C9", "points": "#2E7D32"}
-COVERAGE_COLORS = ("#2E7D32", "#6C4AB6", "#E65100")  # modes covered, high-quality %, JS divergence
+COVERAGE_COLORS = ("#2E7D32", "#6C4AB6", "#E65100", "#1565C0")  # modes covered, high-quality %, JS, KL
 # D(x) from "looks generated" (purple) through 0.5 (white) to "looks real" (green).
 D_COLORSCALE = [[0.0, "#B39DDB"], [0.5, "#FFFFFF"], [1.0, "#A5D6A7"]]
 
 DEFAULT_TEXT = {
     "real": "real data", "fake": "generated G(z)", "heatmap": "D(x)", "arrows": "G's gradient",
     "manifold": "G's manifold (z grid)", "modes": "modes covered", "hq": "high-quality %", "js": "JS divergence",
+    "kl": "KL(p_data ‖ p_g)",
     "candidates": "click or lasso to add", "points": "your points",
 }
 
@@ -130,13 +131,14 @@ def plane_figure(snap: dict, *, show: dict[str, bool] | None = None, text: dict[
 def coverage_panels(metrics: dict[str, list[dict]], *, text: dict[str, str] | None = None,
                     max_points: int = 400) -> list[dict]:
     """The coverage numbers as panels (see :func:`gan.plots.training.curves_panels`): modes covered and high-quality %
-    (mixture datasets only), and the JS divergence between real and generated points."""
+    (mixture datasets only), and the JS and KL(p_data ‖ p_g) divergences between real and generated points."""
     t = _text(text)
     has_modes = any("modes_covered" in r for rows in metrics.values() for r in rows)
     spec = [("modes_covered", 1.0, t["modes"]), ("high_quality", 100.0, t["hq"])] if has_modes else []
     spec.append(("js", 1.0, t["js"]))
+    spec.append(("kl", 1.0, t["kl"]))  # beside JS: KL blows up where G puts no mass on real data
     n_modes = max((r.get("n_modes", 0) for rows in metrics.values() for r in rows), default=0)
-    ranges = {"modes_covered": (0.0, n_modes + 0.5), "high_quality": (0.0, 100.0), "js": None}
+    ranges = {"modes_covered": (0.0, n_modes + 0.5), "high_quality": (0.0, 100.0), "js": None, "kl": None}
     panels = [dict(title=title, y_range=ranges[key], series=[]) for key, _, title in spec]
     multi = len(metrics) > 1
     for i, (label, rows) in enumerate(metrics.items()):
