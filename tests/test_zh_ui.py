@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # names (models, papers' authors, optimisers, activation functions), units and symbols only
 ALLOWED = {
     "GAN", "DCGAN", "cGAN", "CycleGAN", "BigGAN", "StyleGAN", "SAGAN", "WGAN", "WGAN-GP", "VEEGAN", "Unrolled",
-    "VAE", "FID", "JS", "JSD", "KL", "TTUR", "CPU", "GPU", "ImageNet", "MNIST", "Hub", "Goodfellow", "Gulrajani", "Heusel",
+    "VAE", "FID", "JS", "JSD", "TTUR", "CPU", "GPU", "ImageNet", "MNIST", "Hub", "Goodfellow", "Gulrajani", "Heusel",
     "Wasserstein", "Adam", "SGD", "RMSprop", "ReLU", "LeakyReLU", "ELU", "tanh", "ln", "log", "logit",
     "pix",  # pix2pix
     "Studio", "cgan-mnist",  # the app's and a bundled model's names

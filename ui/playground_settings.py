@@ -71,7 +71,7 @@ def text() -> dict[str, str]:
         "eq_loss_d": tr("L_D at equilibrium", "均衡时的 L_D"), "eq_loss_g": tr("L_G at equilibrium", "均衡时的 L_G"),
         "eq_d": tr("D at equilibrium", "均衡时的 D"), "modes": tr("modes covered", "覆盖的模式数"),
         "hq": tr("high-quality %", "高质量样本 %"), "js": tr("JS divergence", "JS 散度"),
-        "kl": tr("KL(p_data ‖ p_g)", "KL(p_data ‖ p_g) 散度"),
+        "kl": tr("KL(p_data ‖ p_g)", "相对熵 D(p_data ‖ p_g)"),
         "candidates": tr("click, box or lasso to add", "点击、框选或套索以添加"), "points": tr("your points", "你的点"),
     }
 
