@@ -237,7 +237,7 @@ def add_stylize_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--method", default=StyleConfig.method, choices=METHODS,
                    help=f"offline method (default {StyleConfig.method}, as on the page): patch = texture synthesis "
                         "from the style's patches; adversarial = pixels optimised against a patch discriminator")
-    p.add_argument("--steps", type=int, default=0,
+    p.add_argument("--steps", type=int, default=None,
                    help="iterations of the offline method (default: the method's own, patch 12, adversarial 200)")
     p.add_argument("--model", default=None, help="use a pretrained generator instead of the offline method")
     p.add_argument("--seed", type=int, default=0)

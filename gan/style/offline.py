@@ -62,7 +62,7 @@ def gram(f: torch.Tensor) -> torch.Tensor:
 class StyleConfig:
     """Settings of the offline methods (all plain values, so they print and serialise)."""
     size: int = 512  # longest side of the result, pixels
-    steps: int = 0  # iterations in total; 0: the method's default (DEFAULT_STEPS)
+    steps: int | None = None  # iterations in total; None: the method's default (DEFAULT_STEPS)
     method: str = "patch"  # "patch" (texture synthesis) or "adversarial"
     style_weight: float = 3.0  # Gram loss of the random network
     adv_weight: float = 0.5  # "fool the patch discriminator" loss
@@ -77,15 +77,15 @@ class StyleConfig:
     device: str = "auto"  # "auto", "cpu" or "cuda"
 
     def __post_init__(self) -> None:
-        if self.steps == 0 and self.method in DEFAULT_STEPS:
-            self.steps = DEFAULT_STEPS[self.method]
+        if self.steps is None:
+            self.steps = DEFAULT_STEPS.get(self.method, DEFAULT_STEPS["patch"])
 
     def validate(self) -> None:
         if self.method not in METHODS:
             raise ValueError(f"unknown method {self.method!r}; valid: {', '.join(METHODS)}")
         if not 32 <= self.size <= 1024:
             raise ValueError("size must be between 32 and 1024 pixels")
-        if not 1 <= self.steps <= 5000:
+        if not isinstance(self.steps, int) or not 1 <= self.steps <= 5000:
             raise ValueError("steps must be between 1 and 5000")
         for name in ("style_weight", "adv_weight", "content_weight"):
             v = getattr(self, name)
