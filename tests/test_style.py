@@ -95,6 +95,15 @@ def test_thin_and_tiny_images(method, wh):
     assert out.size == resize_to(content, 64).size and max(out.size) == 64
 
 
+@pytest.mark.parametrize("size", [64, 128, 512, 1024])
+def test_schedule_ends_at_full_size(size):
+    from gan.style.patches import schedule
+    for steps in (1, 2, 3, 5, 12, 30):
+        levels = schedule(size, steps)
+        assert levels[-1][0] == size and sum(n for *_, n in levels) == steps
+        assert [s for s, _, _ in levels] == sorted(s for s, _, _ in levels)  # coarse to fine
+
+
 def test_unknown_method_is_named():
     with pytest.raises(ValueError, match="patch, adversarial"):
         StyleConfig(method="magic").validate()

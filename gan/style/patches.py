@@ -73,6 +73,8 @@ def schedule(size: int, steps: int) -> list[tuple[int, int, int]]:
             levels.append((s, small))  # the finest scale only refines detail: large patches there are slow
         else:
             levels += [(s, big), (s, small)] if big != small else [(s, big)]
+    if steps < len(levels):  # too few steps for every level: keep the finest ones, so the result has its size
+        levels = levels[len(levels) - steps:]
     per = [steps // len(levels)] * len(levels)
     for k in range(steps - sum(per)):  # the remainder goes to the coarse levels, where steps are cheap
         per[k % len(levels)] += 1
