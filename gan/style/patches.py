@@ -10,7 +10,8 @@ project from the paper's description:
      the style image (nearest in a PCA space of the style's patches);
   2. **robust aggregation**: the overlapping replacements are averaged, each weighted by
      ``distance ** (r - 2)`` (iteratively reweighted least squares for an L_r fit, r = 0.8), so one
-     badly matched patch does not blur its neighbours;
+     badly matched patch does not blur its neighbours, and by a raised-cosine window, so patch edges
+     leave no seams; the patch grid moves by a random offset every iteration;
   3. **content fusion**: the result is pulled toward the colour-transferred content, more where the
      content has edges, so the scene stays recognisable;
   4. **colour transfer** back to the style's colour statistics;
@@ -131,6 +132,13 @@ class PatchBank:
         return self.full[i], torch.cat(dist)
 
 
+def _window(p: int) -> torch.Tensor:
+    """(3 * p * p,) weights of one patch's pixels in the aggregation: a raised cosine, never zero."""
+    t = torch.linspace(0, 1, p + 2)[1:-1]
+    w1 = 0.15 + 0.85 * torch.sin(torch.pi * t) ** 2  # (p,)
+    return (w1[:, None] * w1[None, :]).flatten().repeat(3)  # channel-major, like F.unfold
+
+
 def _edge_weight(c: torch.Tensor) -> torch.Tensor:
     """(1, 3, H, W) -> (1, 1, H, W) in [0, 1]: where the content has edges (blurred gradient size)."""
     lum = c.mean(1, keepdim=True)
@@ -166,15 +174,20 @@ def synthesize_iter(content: Image.Image, style: Image.Image, size: int, steps: 
             x = F.interpolate(x, size=c.shape[-2:], mode="bilinear", align_corners=False).clamp(-1, 1)
         bank = PatchBank(st, p, gen)
         stride = _stride(p)
+        win = _window(p).to(device)
         for it in range(n_iter):
-            xp, (h, w) = _pad_to_grid(x, p, stride)
+            # the patch grid moves by a random offset each iteration, so its seams never pile up in one place
+            oy, ox = (int(v) for v in torch.randint(0, stride, (2,), generator=gen))
+            h, w = x.shape[-2:]
+            xp, _ = _pad_to_grid(F.pad(x, (ox, 0, oy, 0), mode="replicate"), p, stride)
             q = F.unfold(xp, p, stride=stride)[0].T  # (N, 3pp)
             z, dist = bank.nearest(q)
             wts = (((q - z) ** 2).sum(1) + 1e-4) ** ((R_ROBUST - 2) / 2)  # (N,) IRLS weights
             wts = wts / wts.max()
-            num = F.fold((z * wts[:, None]).T[None], xp.shape[-2:], p, stride=stride)
-            den = F.fold(wts[None, None].expand(1, z.shape[1], -1), xp.shape[-2:], p, stride=stride)
-            agg = (num / den.clamp_min(1e-8))[..., :h, :w]  # (1, 3, H, W)
+            pw = wts[:, None] * win  # (N, 3pp): each patch fades toward its edges, so no seams show
+            num = F.fold((z * pw).T[None], xp.shape[-2:], p, stride=stride)
+            den = F.fold(pw.T[None], xp.shape[-2:], p, stride=stride)
+            agg = (num / den.clamp_min(1e-8))[..., oy:oy + h, ox:ox + w]  # (1, 3, H, W)
             x = (agg + w_map * c_col) / (1 + w_map)
             x = colour_transfer(x, st)
             step += 1
