@@ -54,8 +54,8 @@ def _heif_opener() -> None:
 
 
 def format_names(formats: tuple[str, ...] = ALLOWED_FORMATS) -> str:
-    """The formats as people name them: "JPEG, PNG, WebP, GIF, HEIC/HEIF"."""
-    names = {"WEBP": "WebP", "HEIF": "HEIC/HEIF"}
+    """The formats as people name them: "JPEG, PNG, WebP, GIF, HEIC (HEIF)" (no slash: messages carry none)."""
+    names = {"WEBP": "WebP", "HEIF": "HEIC (HEIF)"}
     return ", ".join(names.get(f, f) for f in formats)
 
 
