@@ -157,7 +157,10 @@ def run_pretrained(content, current: dict) -> None:
     h = HUB_STYLES[name]
     st.markdown(f"**{tr('Direction', '方向')}:** {h.direction}  \n"
                 f"**{tr('License', '许可证')}:** {h.license}  \n"
-                f"**{tr('Source', '来源')}:** {h.source} (`{h.filename}`)")
+                f"**{tr('Source', '来源')}:** {h.source} (`{h.filename}`)  \n"
+                + (tr("Repo and file name checked against a public source.", "仓库与文件名已对照公开来源核实。")
+                   if h.verified else tr("Repo and file name not checked against a public source yet.",
+                                         "仓库与文件名尚未对照公开来源核实。")))
     size = st.select_slider(tr("Size (longest side, px)", "尺寸（长边，像素）"), [*SIZES, 512],
                             value=min(h.size, 384), key=P + "hub_size")
     if not st.button(tr("Apply the generator", "应用生成器"), type="primary", key=P + "hub_run"):

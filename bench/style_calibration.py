@@ -46,9 +46,12 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--out", default="docs/style-contact-sheet.png")
     ap.add_argument("--cell", type=int, default=200, help="cell size of the sheet, pixels")
+    ap.add_argument("--contents", default=",".join(CONTENTS), help="comma-separated subset of the contents")
+    ap.add_argument("--styles", default=",".join(STYLES), help="comma-separated subset of the styles")
     args = ap.parse_args()
+    contents, style_names = args.contents.split(","), args.styles.split(",")
     cell, pad = args.cell, 4
-    sheet = Image.new("RGB", ((len(STYLES) + 1) * (cell + pad), (len(CONTENTS) + 1) * (cell + pad)), "white")
+    sheet = Image.new("RGB", ((len(style_names) + 1) * (cell + pad), (len(contents) + 1) * (cell + pad)), "white")
 
     def put(img: Image.Image, col: int, row: int) -> None:
         im = img.copy()
@@ -56,14 +59,14 @@ def main() -> None:
         sheet.paste(im, (col * (cell + pad) + (cell - im.width) // 2, row * (cell + pad) + (cell - im.height) // 2))
 
     ImageDraw.Draw(sheet).text((6, 6), f"{args.method}, {args.size} px", fill=(0, 0, 0))
-    styles = {s: preset_image(s, args.size) for s in STYLES}
-    for j, s in enumerate(STYLES):
+    styles = {s: preset_image(s, args.size) for s in style_names}
+    for j, s in enumerate(style_names):
         put(styles[s], j + 1, 0)
     print(f"{'content':<10}{'style':<12}{'FD':>6}{'LC':>6}{'corr':>6}{'border':>8}{'speckle':>8}{'s':>7}")
-    for i, c in enumerate(CONTENTS):
+    for i, c in enumerate(contents):
         content = resize_to(preset_image(c), args.size)
         put(content, 0, i + 1)
-        for j, s in enumerate(STYLES):
+        for j, s in enumerate(style_names):
             t = time.perf_counter()
             out = stylize(content, styles[s], StyleConfig(size=args.size, method=args.method, steps=args.steps))
             dt = time.perf_counter() - t

@@ -140,6 +140,7 @@ def test_pretrained_offline_says_so_and_offline_method_stays(monkeypatch):
     at.radio(key="style_method").set_value("pretrained").run()
     md = " ".join(m.value for m in at.markdown)
     assert "photo -> Monet painting" in md and "BSD" in md and "huggingface.co" in md
+    assert "not checked against a public source" in md  # which presets are verified is said, not implied
     at.button(key="style_hub_run").click().run()
     assert not at.exception, at.exception
     assert "offline" in _errors(at)
