@@ -91,8 +91,10 @@ def test_patch_events_carry_previews_and_the_critic(pair):
 def test_thin_and_tiny_images(method, wh):
     rng = np.random.default_rng(0)
     content = Image.fromarray(rng.integers(0, 256, (wh[1], wh[0], 3), dtype=np.uint8))
-    out = stylize(content, preset_image("waves", 64), StyleConfig(size=64, steps=4, method=method, device="cpu"))
-    assert out.size == resize_to(content, 64).size and max(out.size) == 64
+    size = 64 if method == "patch" else 32  # the adversarial method is slow: the smallest size shows it too
+    out = stylize(content, preset_image("waves", 64), StyleConfig(size=size, steps=4 if method == "patch" else 2,
+                                                                  method=method, device="cpu"))
+    assert out.size == resize_to(content, size).size and max(out.size) == size
 
 
 @pytest.mark.parametrize("size", [64, 128, 512, 1024])
