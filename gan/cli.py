@@ -219,20 +219,26 @@ def cmd_push(args) -> int:
 
 def add_stylize_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``stylize`` to a ``python -m gan`` sub-command parser."""
-    from .style.offline import StyleConfig
+    from .images import format_names
+    from .style.offline import METHODS, StyleConfig
     from .style.presets import STYLE_PRESETS
     from .style.pretrained import HUB_STYLES
 
     p = subparsers.add_parser(
-        "stylize", help="style transfer on a photo (offline adversarial method, or a pretrained generator)",
+        "stylize", help="style transfer on a photo (offline patch or adversarial method, or a pretrained generator)",
         description="Offline: python -m gan stylize photo.jpg --style mosaic --out out.png. "
                     f"Pretrained: --model one of {', '.join(HUB_STYLES)}, a local .pth/.safetensors file, "
                     "or spaces/owner/name/path/file.pth. Style presets: " + ", ".join(STYLE_PRESETS))
-    p.add_argument("content", help="the photo to restyle (JPEG, PNG or WebP)")
+    p.add_argument("content", help=f"the photo to restyle ({format_names()})")
     p.add_argument("--style", default=None, help="a style image file or a preset name (default: mosaic)")
     p.add_argument("--out", required=True, help="where to write the result (PNG)")
-    p.add_argument("--size", type=int, default=256, help="longest side of the result in pixels (default 256)")
-    p.add_argument("--steps", type=int, default=200, help="optimisation steps of the offline method (default 200)")
+    p.add_argument("--size", type=int, default=StyleConfig.size,
+                   help=f"longest side of the result in pixels, 32 to 1024 (default {StyleConfig.size})")
+    p.add_argument("--method", default=StyleConfig.method, choices=METHODS,
+                   help=f"offline method (default {StyleConfig.method}, as on the page): patch = texture synthesis "
+                        "from the style's patches; adversarial = pixels optimised against a patch discriminator")
+    p.add_argument("--steps", type=int, default=None,
+                   help="iterations of the offline method (default: the method's own, patch 12, adversarial 200)")
     p.add_argument("--model", default=None, help="use a pretrained generator instead of the offline method")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--style-weight", type=float, default=StyleConfig.style_weight)
@@ -270,7 +276,7 @@ def stylize_main(args: argparse.Namespace) -> int:
     err = sys.stderr
     size, steps, seed = args.size, args.steps, args.seed
     try:
-        StyleConfig(size=size, steps=steps).validate()  # before anything is allocated at that size
+        StyleConfig(size=size, steps=steps, method=args.method).validate()  # before anything is allocated
         content = _read_image_arg(args.content, "content")
         if args.model:
             try:
@@ -286,8 +292,9 @@ def stylize_main(args: argparse.Namespace) -> int:
                 style = preset_image(style_arg, size=max(size, 256), seed=seed)
             else:
                 style = _read_image_arg(style_arg, "style")
-            cfg = StyleConfig(size=size, steps=steps, seed=seed, style_weight=args.style_weight,
-                              adv_weight=args.adv_weight, device=args.device, preview_every=max(1, steps // 10))
+            cfg = StyleConfig(size=size, steps=steps, method=args.method, seed=seed, style_weight=args.style_weight,
+                              adv_weight=args.adv_weight, device=args.device)
+            cfg.preview_every = max(1, cfg.steps // 10)
             cfg.validate()
             final = None
             for ev in stylize_iter(content, style, cfg):

@@ -13,6 +13,8 @@ Decompression bombs are refused with Pillow's own guard (``Image.open`` raises
 limit checked from the header before any pixel is decoded. No global Pillow or ``warnings`` setting is
 changed (those are process-wide and Streamlit serves every session from threads of one process); a
 ``DecompressionBombWarning`` that a caller's warning filter turned into an exception is caught too.
+The one process-wide addition is pillow-heif's HEIF opener (registered once, on first use, so phone
+photos in HEIC/HEIF open like any other format); animated GIF/WebP give their first frame.
 """
 from __future__ import annotations
 
@@ -21,17 +23,41 @@ import math
 
 import numpy as np
 import torch
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import GifImagePlugin, Image, ImageOps, UnidentifiedImageError, WebPImagePlugin
 
 from .hosted import upload_limit
 
-ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+_PLUGINS = (GifImagePlugin, WebPImagePlugin)  # registered with Pillow by being imported
+
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF")  # JPEG includes MPO (phone photos with a depth map)
 DEFAULT_MAX_SIDE = 1024  # downscale anything larger than this (longest side, pixels) before work
 DEFAULT_MAX_PIXELS = 50_000_000  # refuse images whose header declares more pixels than this
 
 
 class ImageError(ValueError):
     """An upload that cannot be used as an image; the message says why, for a person."""
+
+
+_HEIF_READY = False
+
+
+def _heif_opener() -> None:
+    """Teach Pillow to open HEIC/HEIF (pillow-heif) once per process; without the package HEIF is refused."""
+    global _HEIF_READY
+    if _HEIF_READY:
+        return
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return
+    register_heif_opener()
+    _HEIF_READY = True
+
+
+def format_names(formats: tuple[str, ...] = ALLOWED_FORMATS) -> str:
+    """The formats as people name them: "JPEG, PNG, WebP, GIF, HEIC (HEIF)" (no slash: messages carry none)."""
+    names = {"WEBP": "WebP", "HEIF": "HEIC (HEIF)"}
+    return ", ".join(names.get(f, f) for f in formats)
 
 
 def _mb(n: int) -> str:
@@ -54,7 +80,9 @@ def decode_image(data: bytes, max_side: int | None = DEFAULT_MAX_SIDE, max_bytes
     max_bytes = upload_limit("file") if max_bytes is None else max_bytes  # GAN_UPLOAD_MB, set in gan.hosted
     if len(data) > max_bytes:
         raise ImageError(f"the file is {_mb(len(data))}, over the {_mb(max_bytes)} limit")
-    names = ", ".join("WebP" if f == "WEBP" else f for f in formats)
+    names = format_names(formats)
+    if "HEIF" in formats:
+        _heif_opener()
     try:
         img = Image.open(io.BytesIO(bytes(data)), formats=list(formats))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -224,10 +224,11 @@ class StyleEngine(Engine):
         from dataclasses import replace as with_fields
 
         from .images import tensor_to_pil
-        from .style.offline import stylize_iter
+        from .style.offline import critic_picture, stylize_iter
         for ev in stylize_iter(self.content, self.style, self.cfg):
-            if ev.image is not None:  # a picture, not a tensor: it crosses to the server as plain bytes
-                ev = with_fields(ev, image=tensor_to_pil(ev.image))
+            if ev.image is not None:  # pictures, not tensors: they cross to the server as plain bytes
+                critic = None if ev.critic is None else critic_picture(ev.critic, ev.size)
+                ev = with_fields(ev, image=tensor_to_pil(ev.image), critic=critic)
             self.step = ev.step
             if self._stop.is_set():
                 yield StyleDone(ev.step, ev.total, "stopped", f"stopped at step {ev.step}", ev.image, ev.size, ev.seconds)

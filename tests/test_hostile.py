@@ -76,7 +76,7 @@ IMAGE_CASES = [
     ("notes.jpg", b"these are my holiday notes\n" * 40, "not an image"),
     ("page.png", b"<!doctype html><html><body><img src=x onerror=alert(1)></body></html>", "not an image"),
     ("vector.png", b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "not an image"),
-    ("gif-inside.png", _img(fmt="GIF"), "not an image"),
+    ("gif-inside.png", _img(fmt="GIF"), "ok"),  # GIF is a supported format (its first frame), whatever the name
     ("bitmap.png", _img(fmt="BMP"), "not an image"),
     ("tiff.jpg", _img(fmt="TIFF"), "not an image"),
     ("cut.png", _img(size=(200, 150))[:900], "truncated"),

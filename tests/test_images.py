@@ -226,3 +226,25 @@ def test_make_grid_is_the_old_grid_byte_for_byte(shape, nrow):
 def test_resize_to_multiple_of_4():
     out = resize_to(_gradient(300, 201), 128)
     assert max(out.size) == 128 and out.size[0] % 4 == 0 and out.size[1] % 4 == 0
+
+
+def test_heic_from_a_phone():
+    import pillow_heif
+    buf = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (40, 30), (200, 30, 30))).save(buf, format="HEIF")
+    img = decode_image(buf.getvalue())
+    assert img.size == (40, 30) and img.mode == "RGB"
+    assert abs(int(img.getpixel((20, 15))[0]) - 200) < 12  # lossy, but the colour survives
+
+
+def test_animated_gif_gives_its_first_frame():
+    frames = [Image.new("RGB", (30, 20), c) for c in ((255, 0, 0), (0, 0, 255), (0, 255, 0))]
+    buf = io.BytesIO()
+    frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:], duration=80, loop=0)
+    img = decode_image(buf.getvalue())
+    assert img.size == (30, 20) and img.mode == "RGB" and img.getpixel((5, 5)) == (255, 0, 0)
+
+
+def test_sliver_and_single_pixel_decode():
+    assert decode_image(_save(Image.new("RGB", (4000, 8), (1, 2, 3)), "PNG")).size == (1024, 2)
+    assert decode_image(_save(Image.new("RGB", (1, 1), (1, 2, 3)), "PNG")).size == (1, 1)

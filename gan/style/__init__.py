@@ -1,8 +1,11 @@
 """Style transfer, one module per part (import from the module itself; nothing is re-exported here):
 
 * :mod:`gan.style.presets`: the built-in style images and content samples (``preset_image``);
-* :mod:`gan.style.offline`: the offline adversarial method (``StyleConfig``, ``stylize_iter``, ``stylize``);
-* :mod:`gan.style.measures`: colour, texture and structure measures of a result (used by the tests);
+* :mod:`gan.style.offline`: the offline methods behind one interface (``StyleConfig``, ``stylize_iter``,
+  ``stylize``): patch synthesis (the default) and the adversarial method;
+* :mod:`gan.style.patches`: the patch method itself (nearest style patches, coarse to fine);
+* :mod:`gan.style.measures`: colour, texture, structure, border and speckle measures of a result (the
+  tests and ``bench/style_calibration.py`` use them);
 * :mod:`gan.style.pretrained`: pretrained CycleGAN / AnimeGANv2 generators from the Hub or a file
   (``HUB_STYLES``, ``load_style_model``, ``apply_style_model``).
 

@@ -1,6 +1,13 @@
-"""The offline style-transfer method: adversarial, trained in the session, no downloaded weights.
+"""Offline style transfer, no downloaded weights: two methods behind one :func:`stylize_iter`.
 
-:func:`stylize_iter`:
+* ``method="patch"`` (the default, on the page and in the CLI): texture synthesis by nearest style
+  patches, coarse to fine, with content fusion and colour transfer (:mod:`gan.style.patches`, after
+  Elad & Milanfar 2017). The nearest-patch distance plays the discriminator; its map comes with each
+  preview as :attr:`StyleEvent.critic`. Chosen over the adversarial method by its results on the
+  calibration set (``bench/style_calibration.py``, ``docs/style-contact-sheet.png``).
+* ``method="adversarial"``: the earlier method, described below.
+
+The adversarial method:
 
 * the output image starts as the content photo with the style's colour statistics (mean and
   covariance of RGB matched, :func:`colour_transfer`);
@@ -22,7 +29,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 import torch
@@ -30,25 +37,15 @@ import torch.nn.functional as F
 from PIL import Image
 
 from ..device import pick_device
+import numpy as np
+
 from ..images import pil_to_tensor, resize_to, tensor_to_pil
 from ..models.style_nets import PatchDiscriminator, RandomFeatures, blur_down
+from .patches import colour_transfer, synthesize_iter
 
-
-def colour_transfer(content: torch.Tensor, style: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
-    """Match the mean and covariance of RGB values of ``content`` (1, 3, H, W) to ``style``'s."""
-    c = content.flatten(2)[0]  # (3, N)
-    s = style.flatten(2)[0]
-    mc, ms = c.mean(1, keepdim=True), s.mean(1, keepdim=True)
-    eye = eps * torch.eye(3, dtype=c.dtype, device=c.device)
-    cov_c = torch.cov(c) + eye
-    cov_s = torch.cov(s) + eye
-
-    def msqrt(m: torch.Tensor, power: float) -> torch.Tensor:
-        vals, vecs = torch.linalg.eigh(m)
-        return vecs @ torch.diag(vals.clamp_min(eps) ** power) @ vecs.T
-
-    out = msqrt(cov_s, 0.5) @ msqrt(cov_c, -0.5) @ (c - mc) + ms
-    return out.view_as(content).clamp(-1, 1)
+METHODS = ("patch", "adversarial")
+DEFAULT_STEPS = {"patch": 12, "adversarial": 200}
+MIN_SIDE = 32  # thinner results (a 4000 x 8 sliver) are computed on a canvas padded to this, then cropped
 
 def gram(f: torch.Tensor) -> torch.Tensor:
     """(B, C, H, W) -> (B, C, C): the centred Gram (covariance) of channels over positions.
@@ -63,9 +60,10 @@ def gram(f: torch.Tensor) -> torch.Tensor:
 
 @dataclass
 class StyleConfig:
-    """Settings of the offline adversarial method (all plain values, so they print and serialise)."""
-    size: int = 256  # longest side of the result, pixels
-    steps: int = 200  # optimisation steps in total (split between the coarse and the fine stage)
+    """Settings of the offline methods (all plain values, so they print and serialise)."""
+    size: int = 512  # longest side of the result, pixels
+    steps: int | None = None  # iterations in total; None: the method's default (DEFAULT_STEPS)
+    method: str = "patch"  # "patch" (texture synthesis) or "adversarial"
     style_weight: float = 3.0  # Gram loss of the random network
     adv_weight: float = 0.5  # "fool the patch discriminator" loss
     content_weight: float = 1.0  # feature + blurred-luminance loss against the content photo
@@ -78,10 +76,16 @@ class StyleConfig:
     preview_every: int = 10
     device: str = "auto"  # "auto", "cpu" or "cuda"
 
+    def __post_init__(self) -> None:
+        if self.steps is None:
+            self.steps = DEFAULT_STEPS.get(self.method, DEFAULT_STEPS["patch"])
+
     def validate(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"unknown method {self.method!r}; valid: {', '.join(METHODS)}")
         if not 32 <= self.size <= 1024:
             raise ValueError("size must be between 32 and 1024 pixels")
-        if not 1 <= self.steps <= 5000:
+        if not isinstance(self.steps, int) or not 1 <= self.steps <= 5000:
             raise ValueError("steps must be between 1 and 5000")
         for name in ("style_weight", "adv_weight", "content_weight"):
             v = getattr(self, name)
@@ -99,6 +103,7 @@ class StyleEvent:
     image: torch.Tensor | None = None  # (1, 3, H, W) in [-1, 1], CPU, at previews and at the end
     done: bool = False
     seconds: float = 0.0
+    critic: torch.Tensor | None = None  # patch method: (1, 1, h, w) nearest-style-patch distances
 
     @property
     def progress(self) -> float:
@@ -127,13 +132,66 @@ def _stage_sizes(cfg: StyleConfig) -> list[tuple[int, int]]:
 
 
 def stylize_iter(content: Image.Image, style: Image.Image, cfg: StyleConfig | None = None) -> Iterator[StyleEvent]:
-    """Optimise an image that keeps ``content``'s layout and takes ``style``'s colours and texture.
+    """An image that keeps ``content``'s layout and takes ``style``'s colours and texture, by ``cfg.method``.
 
     Yields a :class:`StyleEvent` every step (with ``image`` every ``cfg.preview_every`` steps and at
-    stage ends); the last one has ``done=True`` and the final image.
+    stage ends); the last one has ``done=True`` and the final image, ``cfg.size`` px on its longest
+    side. A result thinner than :data:`MIN_SIDE` px is computed on an edge-padded canvas and cropped.
     """
     cfg = cfg or StyleConfig()
     cfg.validate()
+    w, h = resize_to(content, cfg.size).size
+    box = None
+    if min(w, h) < MIN_SIDE:
+        content, box = _pad_canvas(resize_to(content, cfg.size), MIN_SIDE)
+    events = _patch_iter(content, style, cfg) if cfg.method == "patch" else _adversarial_iter(content, style, cfg)
+    for ev in events:
+        if box is not None and ev.image is not None:
+            ev = replace(ev, image=_crop(ev.image, box, (w, h)), size=(w, h))
+        elif box is not None:
+            ev = replace(ev, size=(w, h))
+        yield ev
+
+
+def _pad_canvas(img: Image.Image, side: int) -> tuple[Image.Image, tuple[float, float, float, float]]:
+    """Edge-pad ``img`` to at least ``side`` px each way, centred; the box it occupies, as fractions."""
+    a = np.asarray(img)
+    ph, pw = max(0, side - a.shape[0]), max(0, side - a.shape[1])
+    a = np.pad(a, ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2), (0, 0)), mode="edge")
+    H, W = a.shape[:2]
+    return Image.fromarray(a), (pw // 2 / W, ph // 2 / H, (pw // 2 + img.width) / W, (ph // 2 + img.height) / H)
+
+
+def _crop(x: torch.Tensor, box: tuple[float, float, float, float], final: tuple[int, int]) -> torch.Tensor:
+    """The ``box`` (fractions) of ``x`` (1, 3, H, W), resized to the final (W, H) when it is the final size."""
+    H, W = x.shape[-2:]
+    l, t = int(round(box[0] * W)), int(round(box[1] * H))
+    r, b = max(l + 1, int(round(box[2] * W))), max(t + 1, int(round(box[3] * H)))
+    out = x[..., t:b, l:r]
+    if out.shape[-1] != final[0] or out.shape[-2] != final[1]:
+        out = F.interpolate(out, size=(final[1], final[0]), mode="bilinear", align_corners=False)
+    return out
+
+
+def _patch_iter(content: Image.Image, style: Image.Image, cfg: StyleConfig) -> Iterator[StyleEvent]:
+    device = pick_device(cfg.device)
+    with torch.inference_mode():
+        for ev in synthesize_iter(content, style, cfg.size, cfg.steps, cfg.content_weight, cfg.seed, device,
+                                  cfg.preview_every):
+            losses = {"critic": ev["critic"]} if ev["image"] is not None else {}
+            yield StyleEvent(ev["step"], ev["total"], ev["stage"], ev["size"], losses, ev["image"], ev["done"],
+                             ev["seconds"], ev["critic_map"])
+
+
+def critic_picture(critic: torch.Tensor, size: tuple[int, int]) -> Image.Image:
+    """The critic's map (1, 1, h, w) as a gray picture of ``size`` (W, H): bright = far from every style patch."""
+    m = critic.float()
+    m = (m - m.amin()) / (m.amax() - m.amin()).clamp_min(1e-6)
+    up = F.interpolate(m, size=(size[1], size[0]), mode="nearest")[0, 0]  # (H, W)
+    return Image.fromarray((up.numpy() * 255).round().astype(np.uint8), "L")
+
+
+def _adversarial_iter(content: Image.Image, style: Image.Image, cfg: StyleConfig) -> Iterator[StyleEvent]:
     device = pick_device(cfg.device)
     torch.manual_seed(cfg.seed)
     gen = torch.Generator(device="cpu").manual_seed(cfg.seed)

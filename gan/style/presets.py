@@ -106,6 +106,100 @@ def _marble(size: int, seed: int) -> Image.Image:
     return Image.fromarray(img.clip(0, 255).astype(np.uint8), "RGB")
 
 
+def _pointillism(size: int, seed: int) -> Image.Image:
+    """Pointillism: dense small round dabs of pure colours over a pale ground, sized to the image."""
+    r = _rng(seed)
+    img = Image.new("RGB", (size, size), (238, 232, 210))
+    draw = ImageDraw.Draw(img)
+    palette = np.array([[220, 60, 50], [250, 200, 40], [60, 140, 70], [40, 90, 180], [240, 140, 170],
+                        [120, 190, 220], [250, 240, 220]])
+    rad = max(1.5, size / 110)
+    y, x = r.uniform(0, size, (2, int(1.6 * (size / rad) ** 2)))
+    field = 0.5 + 0.5 * np.sin(2 * np.pi * x / size * 1.5) * np.cos(2 * np.pi * y / size)  # (N,) large-scale hue
+    for xx, yy, f in zip(x, y, field):
+        k = int(f * 3.99) + int(r.integers(0, 4))
+        c = palette[k % len(palette)]
+        draw.ellipse([xx - rad, yy - rad, xx + rad, yy + rad], fill=tuple(int(v) for v in c))
+    return img
+
+
+def _watercolour(size: int, seed: int) -> Image.Image:
+    """Watercolour-like: soft, overlapping translucent washes with darker pooled edges on paper."""
+    r = _rng(seed)
+    paper = np.array([246, 242, 230], np.float32)
+    img = np.ones((size, size, 3), np.float32) * paper
+    y, x = np.mgrid[0:size, 0:size].astype(np.float32)
+    palette = np.array([[70, 130, 180], [200, 90, 110], [240, 180, 80], [110, 170, 120], [150, 110, 190]],
+                       np.float32)
+    for _ in range(18):
+        cx, cy = r.uniform(0, size, 2)
+        rad = r.uniform(0.12, 0.3) * size
+        ang = np.arctan2(y - cy, x - cx)
+        wobble = 1 + 0.18 * np.sin(3 * ang + r.uniform(0, 6)) + 0.08 * np.sin(7 * ang + r.uniform(0, 6))
+        d = np.sqrt((x - cx) ** 2 + (y - cy) ** 2) / (rad * wobble)  # (H, W), 1 at the blob's edge
+        inside = np.clip((1 - d) * 6, 0, 1)
+        alpha = inside * (0.25 + 0.35 * np.exp(-((1 - d) * 8) ** 2))  # darker rim where pigment pools
+        c = palette[r.integers(0, len(palette))]
+        img = img * (1 - alpha[..., None]) + (img * c / 255.0) * alpha[..., None]
+    grain = r.normal(0, 3, (size, size, 1)).astype(np.float32)
+    return Image.fromarray((img + grain).clip(0, 255).astype(np.uint8), "RGB")
+
+
+def _ink(size: int, seed: int) -> Image.Image:
+    """Ink: black calligraphic strokes of varying width and hatching on off-white paper."""
+    r = _rng(seed)
+    img = Image.new("RGB", (size, size), (240, 234, 218))
+    draw = ImageDraw.Draw(img)
+    for _ in range(int(size / 5)):
+        x0, y0 = r.uniform(-0.1, 1.1, 2) * size
+        ang = r.uniform(0, np.pi)
+        n = int(r.integers(3, 7))
+        w = max(1, int(r.uniform(0.004, 0.02) * size))
+        pts = []
+        for _k in range(n):
+            pts.append((x0, y0))
+            ang += r.normal(0, 0.4)
+            x0, y0 = x0 + math.cos(ang) * size / 16, y0 + math.sin(ang) * size / 16
+        shade = int(r.integers(10, 60))
+        draw.line(pts, fill=(shade, shade, shade + 5), width=w, joint="curve")
+    return img
+
+
+def _shapes(size: int, seed: int) -> Image.Image:
+    """Flat colour shapes (a test card for style transfer): a sky, a sun, hills and a house."""
+    h = size * 3 // 4
+    img = Image.new("RGB", (size, h), (120, 180, 235))
+    d = ImageDraw.Draw(img)
+    d.rectangle([0, h * 0.62, size, h], fill=(70, 150, 60))
+    d.ellipse([size * 0.72, h * 0.08, size * 0.9, h * 0.32], fill=(250, 210, 40))
+    d.rectangle([size * 0.18, h * 0.42, size * 0.46, h * 0.78], fill=(200, 60, 50))
+    d.polygon([(size * 0.14, h * 0.44), (size * 0.32, h * 0.22), (size * 0.5, h * 0.44)], fill=(90, 50, 40))
+    d.rectangle([size * 0.28, h * 0.6, size * 0.35, h * 0.78], fill=(60, 40, 30))
+    d.ellipse([size * 0.55, h * 0.55, size * 0.85, h * 0.9], fill=(30, 90, 40))
+    return img
+
+
+def _landscape(size: int, seed: int) -> Image.Image:
+    """A drawn landscape: graded sky, sun, layered mountains, a lake with reflections and a shore."""
+    r = _rng(seed)
+    h = size * 2 // 3
+    y, x = np.mgrid[0:h, 0:size].astype(np.float32)
+    sky = np.stack([150 + 80 * y / h, 180 + 40 * y / h, 240 - 30 * y / h], -1)
+    img = sky.copy()
+    sun = (x - 0.7 * size) ** 2 + (y - 0.2 * h) ** 2 < (0.06 * size) ** 2
+    img[sun] = (255, 235, 170)
+    xs = np.arange(size, dtype=np.float32) / size
+    for k, (base, col) in enumerate([(0.45, (110, 120, 150)), (0.55, (70, 95, 90)), (0.62, (45, 70, 50))]):
+        ridge = base + 0.08 * np.sin(2 * np.pi * (xs * (2 + k) + r.uniform(0, 1))) \
+            + 0.03 * np.sin(2 * np.pi * xs * (9 + 3 * k) + r.uniform(0, 6))
+        img[y / h > ridge[None, :]] = col
+    lake = y > 0.72 * h
+    mirror = img[(2 * int(0.72 * h) - y[lake].astype(int)).clip(0, h - 1), x[lake].astype(int)]
+    img[lake] = 0.6 * mirror + 0.4 * np.array([60, 90, 130])
+    img[y > 0.9 * h] = (150, 130, 90)
+    return Image.fromarray(img.clip(0, 255).astype(np.uint8), "RGB")
+
+
 def _skimage(name: str) -> Image.Image:
     from skimage import data
     a = getattr(data, name)()
@@ -125,6 +219,9 @@ STYLE_PRESETS: dict[str, PresetImage] = {p.name: p for p in [
     PresetImage("brush", "Impressionist brush strokes", "made by gan.style (flow-field strokes)"),
     PresetImage("dots", "Pop-art halftone", "made by gan.style (dot grid)"),
     PresetImage("marble", "Marble", "made by gan.style (turbulent sine)"),
+    PresetImage("pointillism", "Pointillism", "made by gan.style (dabs of pure colour)"),
+    PresetImage("watercolour", "Watercolour washes", "made by gan.style (translucent blobs)"),
+    PresetImage("ink", "Ink strokes", "made by gan.style (calligraphic lines)"),
     PresetImage("immunohistochemistry", "Stained tissue (scikit-image)",
                 "skimage.data.immunohistochemistry (public domain)"),
     PresetImage("hubble_deep_field", "Hubble deep field (scikit-image)",
@@ -136,13 +233,18 @@ CONTENT_SAMPLES: dict[str, PresetImage] = {p.name: p for p in [
     PresetImage("chelsea", "Cat (scikit-image)", "skimage.data.chelsea (CC0)"),
     PresetImage("coffee", "Coffee (scikit-image)", "skimage.data.coffee (CC0)"),
     PresetImage("rocket", "Rocket (scikit-image)", "skimage.data.rocket (public domain)"),
+    PresetImage("landscape", "Landscape (drawn)", "made by gan.style (mountains and a lake)"),
+    PresetImage("text", "Printed text (scikit-image)", "skimage.data.text (public domain)"),
+    PresetImage("shapes", "Flat colour shapes", "made by gan.style (a test card)"),
 ]}
 
-_PROCEDURAL = {"mosaic": _mosaic, "waves": _waves, "brush": _brush, "dots": _dots, "marble": _marble}
+_PROCEDURAL = {"mosaic": _mosaic, "waves": _waves, "brush": _brush, "dots": _dots, "marble": _marble,
+               "pointillism": _pointillism, "watercolour": _watercolour, "ink": _ink, "shapes": _shapes,
+               "landscape": _landscape}
 
 
 def preset_image(name: str, size: int = 256, seed: int = 0) -> Image.Image:
-    """A style preset or content sample by name, as an RGB image (procedural ones are ``size`` square)."""
+    """A style preset or content sample by name, as an RGB image (procedural styles are ``size`` square)."""
     if name in _PROCEDURAL:
         return _PROCEDURAL[name](size, seed)
     if name in STYLE_PRESETS or name in CONTENT_SAMPLES:

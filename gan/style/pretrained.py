@@ -31,6 +31,9 @@ class HubStyle:
     license: str
     source: str
     size: int = 256  # the size it was trained at (longest side used by default)
+    # whether the repo id and file name were checked against a public source other than this project
+    # (a README or code that names them); the Hub itself cannot be reached from the build machines
+    verified: bool = False
 
 
 _CYCLEGAN_SPACE = "davidpiscasio/unpaired-img2img"
@@ -52,7 +55,8 @@ HUB_STYLES: dict[str, HubStyle] = {h.name: h for h in [
     _cyclegan("orange2apple", "orange -> apple"),
     HubStyle("animegan_face_paint_v2", "animegan", "akhaliq/AnimeGANv2-pytorch", "model", "face_paint_512_v2_0.pt",
              "photo (faces work best) -> anime portrait", "MIT (AnimeGANv2 PyTorch port)",
-             "https://huggingface.co/akhaliq/AnimeGANv2-pytorch", 512),
+             "https://huggingface.co/akhaliq/AnimeGANv2-pytorch", 512,
+             verified=True),  # a public README names face_paint_512_v2_0.pt at huggingface.co/akhaliq/AnimeGANv2-pytorch
 ]}
 
 WEIGHT_SUFFIXES = (".pth", ".pt", ".bin", ".safetensors")

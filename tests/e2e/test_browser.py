@@ -248,10 +248,11 @@ def test_style_transfer_upload_style_and_download(page, server, tmp_path):
     content_col.get_by_test_id("stImage").first.wait_for()
     page.get_by_text("This file cannot be used").wait_for(state="detached")
     slider_to_min(page, "Size (longest side, px)")  # 128 px
-    slider_to_min(page, "Steps")  # 10 steps
+    slider_to_min(page, "Iterations")  # 3 iterations of the patch method
     wait_idle(page)
     page.get_by_role("button", name="Stylize").click()
-    page.get_by_text(re.compile(r"Adversarial transfer, 10 steps")).wait_for(timeout=120_000)
+    page.get_by_text(re.compile(r"Patch synthesis, 3 iterations")).wait_for(timeout=120_000)
+    page.get_by_text("Before", exact=True).wait_for()  # the photo it was made from, beside it
     button = page.get_by_test_id("stDownloadButton").filter(has_text="Download PNG")
     with page.expect_download() as info:
         button.get_by_role("button").click()
