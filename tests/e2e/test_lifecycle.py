@@ -100,10 +100,15 @@ def test_someone_else_with_the_link_can_watch_but_not_stop(browser, page, server
 
 def test_a_style_transfer_survives_a_widget_change(page, server):
     open_page(page, server, "style", "Style transfer")
+    radio(page, "Method", "Adversarial, trained now (offline)")  # the slow method: time to change a setting
+    wait_idle(page)
     steps = page.get_by_test_id("stSlider").filter(has_text="Steps").get_by_role("slider")
     steps.focus()
     for _ in range(10):
-        steps.press("ArrowRight")  # 150 -> 250 steps: long enough to change a setting meanwhile
+        steps.press("ArrowRight")  # 150 -> 250 steps
+    size = page.get_by_test_id("stSlider").filter(has_text="Size (longest side, px)").get_by_role("slider")
+    size.focus()
+    size.press("Home")  # 128 px
     wait_idle(page)
     page.get_by_role("button", name="Stylize").click()
     progress = page.get_by_test_id("stProgress").filter(has_text=re.compile(r"Step \d+/250"))
