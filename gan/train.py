@@ -67,6 +67,10 @@ class TrainConfig:
     data_limit: int | None = None
     n_samples: int = 64
     snapshot_seconds: float = 0.0  # toy: also snapshot whenever this much time has passed
+    seconds: float | None = None  # a time budget: stop after this many seconds from the Trainer's start
+    r1: float = 0.0  # R1 penalty weight gamma on real images (Mescheder et al. 2018); 0 = off
+    r1_every: int = 16  # lazy regularisation (Karras et al. 2020): R1 on every N-th D step, scaled by N
+    warmup_steps: int = 0  # learning rates rise linearly over this many steps (0 = off)
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
@@ -102,6 +106,9 @@ class TrainConfig:
             (self.info_codes == 0 or (self.model == "dcgan" and 2 <= self.info_codes <= 50),
              "info_codes (InfoGAN) is for dcgan only, with 2 to 50 codes"),
             (0 <= self.info_code_dim <= 256, "info_code_dim must be between 0 and 256"),
+            (self.seconds is None or 0 < self.seconds <= 86_400, "seconds must be between 0 and 86,400"),
+            (0 <= self.r1 <= 1000 and 1 <= self.r1_every <= 1000, "r1 must be in [0, 1000], r1_every in [1, 1000]"),
+            (0 <= self.warmup_steps <= 1_000_000, "warmup_steps must be >= 0"),
         ]
         for ok, msg in checks:
             if not ok:
@@ -192,6 +199,7 @@ class Trainer:
         # DDP allows one forward per backward, so under torchrun D always sees real and fake together
         self._separate_d = world_size == 1 and any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in self.D.modules())
         self.step = 0
+        self._d_updates = 0
         self.total_steps = self._total_steps()
         fixed = torch.Generator().manual_seed(config.seed + 12345)
         n = config.n_samples
@@ -285,6 +293,8 @@ class Trainer:
             loss = loss + L.gradient_penalty(self.D, real, fake, *cond, weight=c.gp_weight)
         if self.conditional and c.aux_weight > 0:  # AC-GAN: the head learns the real images' classes
             loss = loss + c.aux_weight * nn.functional.cross_entropy(real_aux, y)
+        if c.r1 > 0 and self._d_updates % c.r1_every == 0:
+            loss = loss + self._r1_penalty(real, y)
         if c.info_codes:  # InfoGAN: Q learns to read G's code back from the fake images
             loss = loss + c.aux_weight * nn.functional.cross_entropy(fake_aux, self.G.code(z_fake))
         # step: update D
@@ -292,8 +302,25 @@ class Trainer:
         loss.backward()
         gn = torch.nn.utils.clip_grad_norm_(self.D.parameters(), float("inf"))
         self.opt_d.step()
+        self._d_updates += 1
         return {"loss_d": loss.detach(), "d_real": L.prob(real_logits.detach()).mean(),
                 "d_fake": L.prob(fake_logits.detach()).mean(), "grad_norm_d": gn.detach()}
+
+    def _r1_penalty(self, real: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+        """Lazy R1: (gamma / 2) ||grad_x D(x)||^2 on real images, times r1_every as it runs that much less often."""
+        x = real.detach().requires_grad_(True)
+        out = self.D_train(x, y) if self.conditional else self.D_train(x)  # no augmentation: the data's own gradient
+        (grad,) = torch.autograd.grad(out.sum(), x, create_graph=True)
+        # formula: R1 = gamma / 2 * E ||grad_x D(x)||^2
+        return self.cfg.r1 / 2 * grad.pow(2).flatten(1).sum(1).mean() * self.cfg.r1_every
+
+    def _set_lr(self) -> None:
+        """Linear learning-rate warm-up over the first ``warmup_steps`` steps."""
+        c = self.cfg
+        scale = min(1.0, (self.step + 1) / c.warmup_steps) if c.warmup_steps else 1.0
+        for opt, lr in ((self.opt_d, c.lr_d), (self.opt_g, c.lr_g)):
+            for group in opt.param_groups:
+                group["lr"] = lr * scale
 
     def _g_step(self) -> dict[str, torch.Tensor]:
         """One generator update. Returns un-synced tensors."""
@@ -327,6 +354,8 @@ class Trainer:
     def train_step(self, kind: str = "both") -> dict[str, torch.Tensor]:
         """One training step: n_critic D updates and one G update ("both"), or only "d" or only "g"."""
         stats: dict[str, torch.Tensor] = {}
+        if self.cfg.warmup_steps and self.step <= self.cfg.warmup_steps:
+            self._set_lr()
         if kind in ("both", "d"):
             for _ in range(self.cfg.n_critic if kind == "both" else 1):
                 stats.update(self._d_step())
