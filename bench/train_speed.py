@@ -68,6 +68,8 @@ class Reference:
     def __init__(self, G: torch.nn.Module, D: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor,
                  batch: int, latent_dim: int, conditional: bool):
         self.G, self.D = copy.deepcopy(G).train(), copy.deepcopy(D).train()
+        for m in (self.G, self.D):  # the textbook layout (the Trainer may use channels_last)
+            m.to(memory_format=torch.contiguous_format)
         self.opt_g = torch.optim.Adam(self.G.parameters(), 2e-4, betas=(0.5, 0.999))
         self.opt_d = torch.optim.Adam(self.D.parameters(), 2e-4, betas=(0.5, 0.999))
         self.images, self.labels, self.batch, self.latent_dim = images, labels, batch, latent_dim
