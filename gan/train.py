@@ -423,10 +423,19 @@ class Trainer:
 
     # ------------------------------------------------------------------ weights safety
     def _snapshot_weights(self) -> dict:
-        snap = {"G": {k: v.detach().clone() for k, v in self.G.state_dict().items()},
-                "D": {k: v.detach().clone() for k, v in self.D.state_dict().items()}}
-        if self.G_ema is not None:
-            snap["G_ema"] = {k: v.detach().clone() for k, v in self.G_ema.state_dict().items()}
+        """The weights to fall back on; after the first call, copied into the same tensors (no allocation)."""
+        nets = {"G": self.G, "D": self.D, **({"G_ema": self.G_ema} if self.G_ema is not None else {})}
+        snap = getattr(self, "_good", None)
+        if snap is None or set(snap) != set(nets):
+            return {k: {n: v.detach().clone() for n, v in m.state_dict().items()} for k, m in nets.items()}
+        for k, m in nets.items():
+            state = m.state_dict()
+            dst = snap[k]
+            if state.keys() != dst.keys() or any(dst[n].shape != v.shape for n, v in state.items()):
+                snap[k] = {n: v.detach().clone() for n, v in state.items()}
+                continue
+            with torch.no_grad():
+                torch._foreach_copy_([dst[n] for n in state], [v.detach() for v in state.values()])
         return snap
 
     def _restore_good(self) -> None:
@@ -436,7 +445,8 @@ class Trainer:
             self.G_ema.load_state_dict(self._good["G_ema"])
 
     def _weights_finite(self) -> bool:
-        return all(torch.isfinite(p).all() for p in list(self.G.parameters()) + list(self.D.parameters()))
+        params = [p.detach() for p in list(self.G.parameters()) + list(self.D.parameters())]
+        return bool(torch.isfinite(torch.stack(torch._foreach_norm(params))).all())  # one reduction, one sync
 
     # ------------------------------------------------------------------ outputs
     @property
