@@ -45,6 +45,7 @@ CANDIDATES: dict[str, dict] = {
     "lr x2 + batch 32": dict(lr_d=8e-4, lr_g=4e-4, batch_size=32),
     "lr x3 (1.2e-3/6e-4)": dict(lr_d=1.2e-3, lr_g=6e-4),
     "lr x3 + batch 32": dict(lr_d=1.2e-3, lr_g=6e-4, batch_size=32),
+    "lr x3 + R1 gamma 1, lazy /16": dict(lr_d=1.2e-3, lr_g=6e-4, r1=1.0, r1_every=16),
 }
 
 
