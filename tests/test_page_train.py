@@ -27,7 +27,7 @@ def page() -> AppTest:
 
 def tiny_settings(at: AppTest, steps: int, sample_every: int = 2) -> None:
     at.selectbox(key="train_model").set_value("cgan")
-    at.selectbox(key="train_budget").set_value(0)  # a number of steps, not a time budget
+    at.selectbox(key="train_budget").set_value(0).run()  # a number of steps, not a time budget
     at.number_input(key="train_steps").set_value(steps)
     at.selectbox(key="train_batch").set_value(16)
     at.number_input(key="train_width").set_value(8)
