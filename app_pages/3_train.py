@@ -22,13 +22,13 @@ from gan.device import device_label, pick_device
 from gan.jobs import limits
 from gan.losses import LOSSES
 from gan.plots.training import class_histogram_figure
-from gan.train import TrainConfig
+from gan.train import BUDGETS_S, RECIPE, TrainConfig, recipe_config
 from ui import jobs
 from ui.checkpoint_upload import resume_section
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
-from ui.train_view import finding_text, loss_label, model_label, render_live, run_curves
+from ui.train_view import budget_label, finding_text, loss_label, model_label, render_live, run_curves
 
 P = "train_"
 TAG = "train"
@@ -61,25 +61,28 @@ def gif(frames_key: str, _frames: list, duration_ms: int) -> bytes:
 # --- starting, stopping, resuming --------------------------------------------------------------------
 
 def config_from_widgets() -> tuple[TrainConfig, str | None]:
-    """The run's config, and a note when a server cap changed what was asked for."""
+    """The run's config (the recipe of gan.train.RECIPE under the widgets), and a note when a server cap
+    changed what was asked for."""
     ss = st.session_state
-    steps = int(ss.get(P + "steps", 300))
-    note = None
+    budget = int(ss.get(P + "budget", BUDGETS_S[0]))  # seconds; 0: a number of steps
     cap = limits()["max_steps"]
+    steps = int(ss.get(P + "steps", 300)) if not budget else cap
+    note = None
     if steps > cap:
         note = tr(f"This server allows at most {cap} steps per run (GAN_MAX_STEPS); the run was capped.",
                   f"本服务器每次训练最多 {cap} 步（GAN_MAX_STEPS），已按上限截断。")
         steps = cap
     model = ss.get(P + "model", "cgan")
-    cfg = TrainConfig(model=model, dataset=ss.get(P + "dataset", "mnist"), loss=ss.get(P + "loss", "ns"),
-                      lr_d=float(ss.get(P + "lr_d", 2e-4)), lr_g=float(ss.get(P + "lr_g", 2e-4)),
-                      batch_size=int(ss.get(P + "batch", 64)), n_critic=int(ss.get(P + "n_critic", 1)),
-                      steps=steps, sample_every=int(ss.get(P + "sample_every", 25)),
-                      log_every=max(1, min(10, steps // 30)), width=int(ss.get(P + "width", 32)),
-                      seed=int(ss.get(P + "seed", 0)), n_samples=40 if model == "cgan" else 36,
-                      augment=",".join(a for a in AUGMENTS if a in ss.get(P + "augment", [])),
-                      info_codes=int(ss.get(P + "info_codes", 0)) if model == "dcgan" else 0,
-                      info_code_dim=INFO_CODE_DIM if model == "dcgan" and ss.get(P + "info_codes") else 0)
+    cfg = recipe_config(model, ss.get(P + "dataset", "mnist"), loss=ss.get(P + "loss", RECIPE["loss"]),
+                        lr_d=float(ss.get(P + "lr_d", RECIPE["lr_d"])), lr_g=float(ss.get(P + "lr_g", RECIPE["lr_g"])),
+                        batch_size=int(ss.get(P + "batch", RECIPE["batch_size"])), n_critic=int(ss.get(P + "n_critic", 1)),
+                        steps=steps, seconds=float(budget) if budget else None,
+                        sample_every=int(ss.get(P + "sample_every", 25)),
+                        log_every=max(1, min(10, steps // 30)), width=int(ss.get(P + "width", RECIPE["width"])),
+                        seed=int(ss.get(P + "seed", 0)), n_samples=40 if model == "cgan" else 36,
+                        augment=",".join(a for a in AUGMENTS if a in ss.get(P + "augment", [])),
+                        info_codes=int(ss.get(P + "info_codes", 0)) if model == "dcgan" else 0,
+                        info_code_dim=INFO_CODE_DIM if model == "dcgan" and ss.get(P + "info_codes") else 0)
     return cfg, note
 
 
@@ -123,14 +126,16 @@ def resume_run() -> None:
     cap = limits()["max_steps"]
     step = job.checkpoint[1]
     total = job.total_steps
-    if step >= total:  # finished: train the chosen number of steps more
+    budget = int(st.session_state.get(P + "budget", BUDGETS_S[0]))
+    if step >= total:  # finished: train the chosen time or number of steps more
         if step >= cap:
             notice("info", tr(f"This run has reached the server's cap of {cap} steps (GAN_MAX_STEPS).",
                               f"这次训练已达到服务器上限 {cap} 步（GAN_MAX_STEPS）。"))
             return
-        total = min(cap, step + int(st.session_state.get(P + "steps", 300)))
+        total = cap if budget else min(cap, step + int(st.session_state.get(P + "steps", 300)))
     folder = job.checkpoint[0]
-    spec = jobs.JobSpec("train", {"steps": total}, tag=TAG, resume_from=folder, out_dir=folder)
+    spec = jobs.JobSpec("train", {"steps": total, "seconds": float(budget) if budget else None}, tag=TAG,
+                        resume_from=folder, out_dir=folder)
     if not jobs.is_mine(job):
         jobs.control(job, "resume")  # refused, with the message
         return
@@ -152,21 +157,25 @@ def controls(job: jobs.Job | None) -> None:
     if not avail.get(ds):
         st.caption(tr(f"No offline copy under {data_root()}; starting will try to download it.",
                       f"{data_root()} 下没有本地副本；开始训练时会尝试下载。"))
-    c1, c2, c3 = st.columns(3)
-    c1.number_input(tr("Steps", "步数"), min_value=1, max_value=1_000_000, value=300, step=50, key=P + "steps",
-                    disabled=running)
-    c2.selectbox(tr("Batch size", "批大小"), BATCHES, index=2, key=P + "batch", disabled=running)
-    c3.selectbox(tr("Loss", "损失函数"), LOSSES, format_func=loss_label, key=P + "loss", disabled=running)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.selectbox(tr("Train for", "训练时长"), BUDGETS_S + (0,), format_func=budget_label, key=P + "budget",
+                 disabled=running)
+    c2.number_input(tr("Steps", "步数"), min_value=1, max_value=1_000_000, value=300, step=50, key=P + "steps",
+                    disabled=running or st.session_state.get(P + "budget", BUDGETS_S[0]) != 0)
+    c3.selectbox(tr("Batch size", "批大小"), BATCHES, index=BATCHES.index(RECIPE["batch_size"]), key=P + "batch",
+                 disabled=running)
+    c4.selectbox(tr("Loss", "损失函数"), LOSSES, index=LOSSES.index(RECIPE["loss"]), format_func=loss_label,
+                 key=P + "loss", disabled=running)
     if adv:
         with st.expander(tr("More settings", "更多设置")):
             c1, c2, c3 = st.columns(3)
-            c1.number_input(tr("D learning rate", "D 学习率"), min_value=1e-6, max_value=1.0, value=2e-4,
+            c1.number_input(tr("D learning rate", "D 学习率"), min_value=1e-6, max_value=1.0, value=RECIPE["lr_d"],
                             step=1e-4, format="%.5f", key=P + "lr_d", disabled=running)
-            c2.number_input(tr("G learning rate", "G 学习率"), min_value=1e-6, max_value=1.0, value=2e-4,
+            c2.number_input(tr("G learning rate", "G 学习率"), min_value=1e-6, max_value=1.0, value=RECIPE["lr_g"],
                             step=1e-4, format="%.5f", key=P + "lr_g", disabled=running)
             c3.number_input(tr("D steps per G step", "每步 G 对应的 D 步数"), min_value=1, max_value=10, value=1,
                             key=P + "n_critic", disabled=running)
-            c1.number_input(tr("Network width", "网络宽度"), min_value=4, max_value=128, value=32, step=4,
+            c1.number_input(tr("Network width", "网络宽度"), min_value=4, max_value=128, value=RECIPE["width"], step=4,
                             key=P + "width", disabled=running,
                             help=tr("Base channel count; smaller trains faster.", "基础通道数；越小训练越快。"))
             c2.number_input(tr("Samples every … steps", "每隔多少步采样"), min_value=1, max_value=10_000, value=25,

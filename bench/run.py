@@ -53,7 +53,7 @@ def aim(ok: bool | None, text: str) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="shorter timings (noisier)")
-    ap.add_argument("--ttq-minutes", type=float, default=3.0, help="training budget for time-to-95%%")
+    ap.add_argument("--ttq-minutes", type=float, default=1.0, help="the default run's time budget")
     a = ap.parse_args()
     secs = 3.0 if a.quick else 6.0
     rows: list[tuple[str, str, str]] = []
@@ -64,26 +64,26 @@ def main() -> int:
     # 1. training speed
     out, err = run("train_speed.py", "--seconds", str(secs), "--json", timeout=300)
     if err:
-        rows.append(("1. DCGAN training", err, "≥ 60% of matmul"))
+        rows.append(("1. cgan training", err, "≥ 50% of matmul"))
     else:
         r = last_json(out)
-        rows.append(("1. DCGAN training (batch 64, width 32)",
+        rows.append((f"1. {r['model']} training (the Train page's default: batch {r['batch']}, width {r['width']})",
                      f"{r['trainer_images_per_s']:.0f} images/s · {r['trainer_gflops']:.1f} GFLOP/s = "
                      f"{r['share_of_matmul']:.0%} of matmul ({r['matmul_gflops']:.0f} GFLOP/s) · plain reference loop "
                      f"{r['reference_images_per_s']:.0f} images/s (trainer/reference {r['trainer_vs_reference']:.2f})",
-                     aim(r["share_of_matmul"] >= 0.6, "≥ 60% of matmul")))
+                     aim(r["share_of_matmul"] >= 0.5 and r["trainer_vs_reference"] >= 1.2,
+                         "≥ 50% of matmul, ≥ 1.2x reference")))
 
-    # 2. time to 95% class accuracy (issue 5's script, bounded)
-    out, err = run("time_to_quality.py", "--minutes", str(a.ttq_minutes), "--every", "15", "--stop-at-target",
-                   timeout=a.ttq_minutes * 60 * 1.6 + 60)
-    m = re.search(r"reached (\d+)% class accuracy after (\d+) s of training \((\d+) steps\)", out)
-    last = [ln for ln in out.splitlines() if re.match(r"\s*\d+\.\d+\s+\d+", ln)]
+    # 2. the Train page's default run: class accuracy after a time budget (one seed here; the README's table
+    #    is the median of seeds 0-2 from time_to_quality.py itself)
+    budget = a.ttq_minutes * 60
+    out, err = run("time_to_quality.py", "--budgets", f"{budget:g}", "--seeds", "0", timeout=budget * 1.6 + 120)
+    m = re.search(r"\s+(\d+) s: accuracy ([\d.]+)%, FD/floor ([\d.]+), steps (\d+)", out)
     if m:
-        rows.append(("2. cgan to 95% class accuracy", f"{m.group(2)} s of CPU training ({m.group(3)} steps)", "—"))
+        rows.append((f"2. default cgan run, {m.group(1)} s budget", f"{m.group(2)}% class accuracy, Fréchet "
+                     f"{m.group(3)}x the floor ({m.group(4)} steps)", "≥ 90% at 60 s, ≥ 95% at 120 s"))
     else:
-        acc = last[-1].split()[3] if last else "?"
-        rows.append(("2. cgan to 95% class accuracy",
-                     f"not within {a.ttq_minutes:g} min budget (last {acc}){' · ' + err if err else ''}", "—"))
+        rows.append(("2. default cgan run", f"no result{' · ' + err if err else ''}", "—"))
 
     # 3. grid latency
     out, err = run("grid_latency.py", "--repeats", "20" if a.quick else "40", "--json", timeout=300)

@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--loss", default=None, choices=LOSSES)
     t.add_argument("--steps", type=_positive_int, default=None)
     t.add_argument("--epochs", type=_finite_float, default=None)
+    t.add_argument("--seconds", type=_finite_float, default=None,
+                   help="time budget: stop after this many seconds from the start (the Train page's budgets)")
     t.add_argument("--out", required=True, help="checkpoint folder to write")
     t.add_argument("--batch-size", type=_positive_int, default=None)
     t.add_argument("--lr-d", type=_finite_float, default=None)
@@ -111,8 +113,11 @@ def _dist_env() -> tuple[int, int, int]:
 
 
 def cmd_train(args) -> int:
+    import time
+    started = time.time()  # a --seconds budget counts from here: imports, data and models included
+
     from .data import DatasetMissing
-    from .train import STATE_JSON, TrainConfig, Trainer
+    from .train import STATE_JSON, Trainer, recipe_config
 
     rank, world, local_rank = _dist_env()
     if world > 1:
@@ -124,7 +129,7 @@ def cmd_train(args) -> int:
             torch.cuda.set_device(local_rank)
     out = Path(args.out)
     overrides = {k: v for k, v in {
-        "loss": args.loss, "steps": args.steps, "epochs": args.epochs, "batch_size": args.batch_size,
+        "loss": args.loss, "steps": args.steps, "epochs": args.epochs, "seconds": args.seconds, "batch_size": args.batch_size,
         "lr_d": args.lr_d, "lr_g": args.lr_g, "n_critic": args.n_critic, "ema": args.ema, "width": args.width,
         "latent_dim": args.latent_dim, "image_size": args.image_size, "seed": args.seed,
         "device": args.device, "sample_every": args.sample_every, "data_limit": args.data_limit,
@@ -133,27 +138,31 @@ def cmd_train(args) -> int:
     if world > 1 and "device" not in overrides:
         import torch
         overrides["device"] = f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu"
+    if args.seconds is not None and args.steps is None and args.epochs is None:
+        overrides["steps"] = 10_000_000  # the budget decides
     try:
         if args.resume:
             if not (out / STATE_JSON).is_file():
                 raise CliError(f"--resume: {out} holds no saved run ({STATE_JSON})")
-            trainer = Trainer.resume(out, **overrides)
-        else:
-            cfg = TrainConfig(model=args.model, dataset=args.dataset, **overrides)
-            trainer = Trainer(cfg, rank=rank, world_size=world)
+            trainer = Trainer.resume(out, started_at=started, **overrides)
+        else:  # image models start from the Train page's recipe (gan.train.RECIPE)
+            cfg = recipe_config(args.model, args.dataset, **overrides)
+            trainer = Trainer(cfg, rank=rank, world_size=world, started_at=started)
     except (ValueError, DatasetMissing) as e:
         raise CliError(str(e)) from None
 
     bar = None
     if rank == 0 and not args.quiet:
         from tqdm import tqdm
-        bar = tqdm(total=trainer.total_steps, initial=trainer.step, unit="step", dynamic_ncols=True, file=sys.stderr)
+        timed = trainer.cfg.seconds is not None
+        bar = tqdm(total=int(trainer.cfg.seconds) if timed else trainer.total_steps, initial=0 if timed else trainer.step,
+                   unit="s" if timed else "step", dynamic_ncols=True, file=sys.stderr)
     last = None
     try:
         for ev in trainer.run():
             last = ev
             if bar is not None:
-                bar.update(ev.step - bar.n)
+                bar.update(min(bar.total, int(ev.elapsed)) - bar.n if timed else ev.step - bar.n)
                 if ev.loss_d == ev.loss_d:
                     bar.set_postfix(L_D=f"{ev.loss_d:.3f}", L_G=f"{ev.loss_g:.3f}", img_s=f"{ev.images_per_sec:.0f}")
     except KeyboardInterrupt:

@@ -107,6 +107,7 @@ class JobSpec:
     delay: float = 0.0
     idle_stop_s: float | None = None
     threads: int | None = None  # a worker process's torch threads (None: all cores but one)
+    started_at: float = field(default_factory=time.time)  # when Start was pressed: a time budget counts from here
 
 
 class Engine:
@@ -147,9 +148,9 @@ def _train_engine(spec: JobSpec) -> Engine:
     data = spec.payload.get("data")
     points = spec.payload.get("toy_points")
     if spec.resume_from:
-        trainer = Trainer.resume(spec.resume_from, data=data, **spec.config)
+        trainer = Trainer.resume(spec.resume_from, data=data, started_at=spec.started_at, **spec.config)
     else:
-        trainer = Trainer(TrainConfig.from_dict(spec.config), data=data, toy_points=points)
+        trainer = Trainer(TrainConfig.from_dict(spec.config), data=data, toy_points=points, started_at=spec.started_at)
     return TrainEngine(trainer)
 
 

@@ -1,9 +1,12 @@
 """Record a short real training run as a bundled replay (checkpoints/replays/<name>.npz).
 
-    GAN_DATA_DIR=../shared/data python scripts/make_replay.py --model cgan --steps 400 --out cgan-mnist
+    GAN_DATA_DIR=../shared/data python scripts/make_replay.py --model cgan --steps 3000 --out cgan-mnist
+    GAN_DATA_DIR=../shared/data python scripts/make_replay.py --model dcgan --steps 3000 --latent-dim 74 \
+        --info-codes 10 --info-code-dim 32 --out infogan-mnist
 
-The file holds the loss history and a thinned set of fixed-noise sample grids (see gan/replay.py);
-the Train page plays it back without training. Keep it small (well under 1 MB).
+Settings not given are the Train page's defaults (gan.train.RECIPE). The file holds the loss history and
+a thinned set of fixed-noise sample grids (see gan/replay.py); the Train page plays it back without
+training. Keep it small (at most 2 MB).
 """
 from __future__ import annotations
 
@@ -17,30 +20,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gan import replay  # noqa: E402
 from gan.device import device_label  # noqa: E402
-from gan.train import TrainConfig, Trainer  # noqa: E402
+from gan.train import Trainer, recipe_config  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", default="cgan", choices=["cgan", "dcgan"])
     p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
-    p.add_argument("--loss", default="ns")
-    p.add_argument("--steps", type=int, default=400)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--width", type=int, default=32)
-    p.add_argument("--lr-d", type=float, default=2e-4)
-    p.add_argument("--lr-g", type=float, default=2e-4)
-    p.add_argument("--sample-every", type=int, default=25)
-    p.add_argument("--log-every", type=int, default=5)
-    p.add_argument("--max-grids", type=int, default=17)
+    p.add_argument("--loss", default=None)
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--batch-size", type=int, default=None)
+    p.add_argument("--width", type=int, default=None)
+    p.add_argument("--lr-d", type=float, default=None)
+    p.add_argument("--lr-g", type=float, default=None)
+    p.add_argument("--latent-dim", type=int, default=None)
+    p.add_argument("--info-codes", type=int, default=None, help="dcgan: InfoGAN codes")
+    p.add_argument("--info-code-dim", type=int, default=None)
+    p.add_argument("--data-limit", type=int, default=8000, help="train on images [0, N) (the metrics' split)")
+    p.add_argument("--sample-every", type=int, default=50)
+    p.add_argument("--log-every", type=int, default=10)
+    p.add_argument("--max-grids", type=int, default=30)
     p.add_argument("--n-samples", type=int, default=40)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="recording name (file stem) under checkpoints/replays/")
     p.add_argument("--title", default=None)
     a = p.parse_args(argv)
-    cfg = TrainConfig(model=a.model, dataset=a.dataset, loss=a.loss, steps=a.steps, batch_size=a.batch_size,
-                      width=a.width, lr_d=a.lr_d, lr_g=a.lr_g, sample_every=a.sample_every, log_every=a.log_every,
-                      n_samples=a.n_samples, seed=a.seed, device="cpu")
+    cfg = recipe_config(a.model, a.dataset, loss=a.loss, steps=a.steps, batch_size=a.batch_size, width=a.width,
+                        lr_d=a.lr_d, lr_g=a.lr_g, latent_dim=a.latent_dim, info_codes=a.info_codes,
+                        info_code_dim=a.info_code_dim, sample_every=a.sample_every, log_every=a.log_every,
+                        n_samples=a.n_samples, seed=a.seed, device="cpu", data_limit=a.data_limit)
     trainer = Trainer(cfg)
     history, grids = [], []
     t0 = time.perf_counter()

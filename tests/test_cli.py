@@ -27,6 +27,20 @@ def trained(tmp_path_factory):
     return out
 
 
+def test_train_by_time_budget_uses_the_train_pages_recipe(tmp_path):
+    import json
+    import time
+    out = tmp_path / "timed"
+    t = time.time()
+    assert main(["train", "--model", "cgan", "--dataset", "mnist", "--seconds", "2", "--batch-size", "8", "--width", "8",
+                 "--data-limit", "64", "--out", str(out), "--quiet"]) == 0
+    assert time.time() - t < 20
+    info = json.loads((out / "config.json").read_text())["gan_studio"]
+    cfg = info["train_config"]
+    assert cfg["seconds"] == 2 and cfg["loss"] == "hinge" and cfg["ema"] > 0 and info["step"] > 0
+    assert main(["train", "--model", "cgan", "--dataset", "mnist", "--seconds", "0", "--out", str(out)]) == 2
+
+
 def test_train_then_sample_label_npy(trained, tmp_path):
     r = run("sample", str(trained), "--n", "12", "--label", "3", "--seed", "1", "--out", str(tmp_path / "x.npy"))
     assert r.returncode == 0, r.stderr

@@ -27,6 +27,7 @@ def page() -> AppTest:
 
 def tiny_settings(at: AppTest, steps: int, sample_every: int = 2) -> None:
     at.selectbox(key="train_model").set_value("cgan")
+    at.selectbox(key="train_budget").set_value(0).run()  # a number of steps, not a time budget
     at.number_input(key="train_steps").set_value(steps)
     at.selectbox(key="train_batch").set_value(16)
     at.number_input(key="train_width").set_value(8)
@@ -66,6 +67,23 @@ def test_controls_render_with_defaults():
     assert at.button(key="train_stop").disabled and at.button(key="train_resume").disabled
     assert any("No run yet" in i.value for i in at.info)
     assert any("Computing on" in c.value for c in at.caption)
+
+
+def test_the_default_run_is_the_fast_recipe_for_one_minute():
+    at = page()
+    assert at.selectbox(key="train_budget").value == 60 and at.number_input(key="train_steps").disabled
+    assert at.selectbox(key="train_loss").value == "hinge"
+    assert at.selectbox(key="train_budget").options[:3] == ["1 minute", "2 minutes", "5 minutes"]
+    at.button(key="train_start").click().run()
+    job = record(at)
+    cfg = job.spec.config
+    assert cfg["seconds"] == 60 and cfg["loss"] == "hinge" and cfg["ema"] > 0 and cfg["width"] == 32
+    assert cfg["lr_d"] > cfg["lr_g"]  # TTUR
+    wait(at, lambda a: record(a).step > 0 or not record(a).running)
+    assert any("/ 1:00" in p.proto.text for p in at.get("progress"))  # progress against the clock
+    if job.running:  # (on a loaded machine the minute may be over already)
+        at.button(key="train_stop").click().run()
+    assert job.join(30) and job.status in ("stopped", "done")
 
 
 def test_short_real_run_updates_curves_grid_and_checkpoint():

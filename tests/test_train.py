@@ -178,3 +178,41 @@ def test_training_with_augmentation_runs_and_validates(tiny_mnist):
         toy_cfg(augment="translation").validate()
     with pytest.raises(ValueError, match="unknown augmentation"):
         T.TrainConfig(model="dcgan", augment="rotate").validate()
+
+
+def test_a_time_budget_ends_the_run_by_the_clock_from_start(tiny_mnist):
+    cfg = T.recipe_config("cgan", "mnist", seconds=2.0, steps=1_000_000, batch_size=8, width=8, log_every=2,
+                          sample_every=1000, device="cpu")
+    T.Trainer(cfg, data=tiny_mnist)  # (the first optimiser in a process imports torch._dynamo: seconds)
+    started = time.time() - 0.5  # Start was pressed half a second before the trainer was built
+    trainer = T.Trainer(cfg, data=tiny_mnist, started_at=started)
+    assert trainer.clock() >= 0.5
+    events = list(trainer.run())
+    took = time.time() - started
+    assert events[-1].status == "done" and "budget" in events[-1].message
+    assert 2.0 <= took < 5.0, took
+    assert 0 < trainer.step == events[-1].step == events[-1].total_steps < 1_000_000
+    assert events[-1].samples is not None and events[-1].elapsed >= 1.5
+
+
+def test_the_recipe_is_the_default_for_image_models_only():
+    cfg = T.recipe_config("cgan", "mnist", width=16, lr_d=None)
+    assert (cfg.loss, cfg.ema, cfg.width, cfg.lr_d) == (T.RECIPE["loss"], T.RECIPE["ema"], 16, T.RECIPE["lr_d"])
+    assert T.recipe_config("dcgan", "mnist").latent_dim is None  # dcgan keeps its own latent default
+    assert T.recipe_config("toy", "ring").loss == T.TrainConfig().loss
+
+
+def test_r1_penalty_and_warm_up_train_and_resume(tiny_mnist, tmp_path):
+    cfg = T.recipe_config("cgan", "mnist", steps=6, batch_size=8, width=8, r1=1.0, r1_every=2, warmup_steps=4,
+                          log_every=3, sample_every=6, device="cpu")
+    trainer = T.Trainer(cfg, data=tiny_mnist)
+    trainer.train_step()
+    assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(cfg.lr_d / 4)  # step 1 of a 4-step warm-up
+    events = list(trainer.run())
+    assert events[-1].status == "done" and all(e.loss_d == e.loss_d for e in events[:-1])
+    assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(cfg.lr_g)
+    trainer.save(tmp_path / "r1")
+    again = T.Trainer.resume(tmp_path / "r1", data=tiny_mnist, steps=8)
+    assert [e.status for e in again.run()][-1] == "done" and again.step == 8
+    with pytest.raises(ValueError, match="r1"):
+        T.recipe_config("cgan", "mnist", r1=-1.0).validate()

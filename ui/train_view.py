@@ -24,6 +24,14 @@ def loss_label(name: str) -> str:
             "wgan-gp": tr("Wasserstein + gradient penalty", "Wasserstein + 梯度惩罚")}[name]
 
 
+def budget_label(seconds: int) -> str:
+    """The Train page's "Train for" choices: a time budget in seconds, or 0 for a number of steps."""
+    if not seconds:
+        return tr("a number of steps", "指定步数")
+    m = seconds // 60
+    return tr(f"{m} minute" + ("s" if m > 1 else ""), f"{m} 分钟")
+
+
 def curve_text() -> dict[str, str]:
     return {"loss": tr("Losses", "损失"), "d_out": tr("Discriminator outputs", "判别器输出"),
             "step": tr("step", "步数"), "d_real": tr("D(x) on real", "真实样本 D(x)"),
@@ -106,8 +114,17 @@ def render_live(job: Job | None) -> None:
     ips = rows[-1]["images_per_sec"] if rows else float("nan")
     steps_per_s = ips / batch if ips and math.isfinite(ips) else float("nan")
     left = (total - job.step) / steps_per_s if status == "running" and steps_per_s > 0 else float("nan")
-    st.progress(min(1.0, job.step / total),
-                text=f"{status_text(status)} · {tr('step', '第')} {job.step} / {total}{tr('', ' 步')}")
+    budget = cfg.get("seconds")
+    if budget:  # a time budget: the clock runs from Start
+        spent = rows[-1]["elapsed"] if rows else 0.0
+        done = status == "done"
+        left = max(0.0, budget - spent) if status == "running" else float("nan")
+        st.progress(1.0 if done else min(1.0, spent / budget),
+                    text=f"{status_text(status)} · {fmt_seconds(budget if done else spent)} / {fmt_seconds(budget)}"
+                         f" · {tr('step', '第')} {job.step}{tr('', ' 步')}")
+    else:
+        st.progress(min(1.0, job.step / total),
+                    text=f"{status_text(status)} · {tr('step', '第')} {job.step} / {total}{tr('', ' 步')}")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("L_D", f"{rows[-1]['loss_d']:.3f}" if rows else "–")
     c2.metric("L_G", f"{rows[-1]['loss_g']:.3f}" if rows else "–")
