@@ -40,6 +40,8 @@ def test_hosted_generate_refuses_paths_and_takes_an_uploaded_zip(page, hosted_se
     for path in ("/etc/passwd", "/etc", "/no/such/folder"):
         box.fill(path)
         box.press("Enter")
+        # (the rerun may not have started when Enter returns: wait for its message, then for the run's end)
+        page.get_by_test_id("stAlert").filter(has_text=hub.HOSTED_SOURCE_MESSAGE[:40]).first.wait_for()
         wait_idle(page)
         alerts = page.get_by_test_id("stAlert").all_inner_texts()
         assert any(hub.HOSTED_SOURCE_MESSAGE in a for a in alerts), alerts

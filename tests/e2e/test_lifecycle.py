@@ -25,6 +25,9 @@ def start_small_run(page, server, steps: int) -> None:
     width.fill("8")
     width.press("Enter")
     wait_idle(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="Train for").click()  # a number of steps, not a time
+    page.get_by_role("option", name="a number of steps").click()
+    wait_idle(page)
     box = page.get_by_role("spinbutton", name="Steps", exact=True)
     box.fill(str(steps))
     box.press("Enter")
