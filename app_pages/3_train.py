@@ -18,7 +18,7 @@ import streamlit as st
 
 from gan import health, hub, replay, sampling, timelapse
 from gan.data import CLASS_NAMES, DATASETS, DatasetMissing, available_datasets, data_root, load_images
-from gan.device import device_label, pick_device
+from gan.device import device_label, pick_device, serving_threads
 from gan.jobs import limits
 from gan.losses import LOSSES
 from gan.plots.training import class_histogram_figure
@@ -200,7 +200,10 @@ def controls(job: jobs.Job | None) -> None:
     if "GAN_MAX_STEPS" in os.environ or "GAN_MAX_JOBS" in os.environ:
         st.caption(tr(f"This server's limits: {lim['max_steps']} steps per run, {lim['max_jobs']} runs at once.",
                       f"本服务器限制：每次最多 {lim['max_steps']} 步，同时最多 {lim['max_jobs']} 个训练。"))
-    st.caption(tr("Computing on", "计算设备") + f": {device_label(pick_device())}")
+    dev = pick_device()
+    threads = serving_threads()  # what a training worker process uses
+    st.caption(tr("Computing on", "计算设备") + ": " + (device_label(dev) if dev.type != "cpu" else tr(
+        f"CPU ({threads} thread{'s' if threads > 1 else ''} for a run)", f"CPU（每次训练 {threads} 个线程）")))
     can_resume = job is not None and not running and job.checkpoint is not None
     show_notices()
     jobs.show_refusal()
