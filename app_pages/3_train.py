@@ -18,7 +18,6 @@ import streamlit as st
 
 from gan import health, hub, replay, sampling, timelapse
 from gan.data import CLASS_NAMES, DATASETS, DatasetMissing, available_datasets, data_root, load_images
-from gan.device import device_label, pick_device, serving_threads
 from gan.jobs import limits
 from gan.losses import LOSSES
 from gan.plots.training import class_histogram_figure
@@ -28,7 +27,7 @@ from ui.checkpoint_upload import resume_section
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
-from ui.train_view import budget_label, finding_text, loss_label, model_label, render_live, run_curves
+from ui.train_view import budget_label, computing_on, finding_text, loss_label, model_label, render_live, run_curves
 
 P = "train_"
 TAG = "train"
@@ -200,10 +199,7 @@ def controls(job: jobs.Job | None) -> None:
     if "GAN_MAX_STEPS" in os.environ or "GAN_MAX_JOBS" in os.environ:
         st.caption(tr(f"This server's limits: {lim['max_steps']} steps per run, {lim['max_jobs']} runs at once.",
                       f"本服务器限制：每次最多 {lim['max_steps']} 步，同时最多 {lim['max_jobs']} 个训练。"))
-    dev = pick_device()
-    threads = serving_threads()  # what a training worker process uses
-    st.caption(tr("Computing on", "计算设备") + ": " + (device_label(dev) if dev.type != "cpu" else tr(
-        f"CPU ({threads} thread{'s' if threads > 1 else ''} for a run)", f"CPU（每次训练 {threads} 个线程）")))
+    computing_on()
     can_resume = job is not None and not running and job.checkpoint is not None
     show_notices()
     jobs.show_refusal()

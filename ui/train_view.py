@@ -7,6 +7,7 @@ import streamlit as st
 
 from gan import health
 from gan.plots import training as training_plots
+from gan.device import device_label, pick_device, serving_threads
 from gan.jobs import Job
 from ui.i18n import tr
 
@@ -98,6 +99,14 @@ def fmt_seconds(s: float) -> str:
         return "–"
     s = int(round(s))
     return f"{s // 60}:{s % 60:02d}" if s < 3600 else f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def computing_on() -> None:
+    """Where a run computes: the GPU's name, or the CPU and the threads a training worker uses."""
+    dev = pick_device()
+    threads = serving_threads()  # what a training worker process uses
+    st.caption(tr("Computing on", "计算设备") + ": " + (device_label(dev) if dev.type != "cpu" else tr(
+        f"CPU ({threads} thread{'s' if threads > 1 else ''} for a run)", f"CPU（每次训练 {threads} 个线程）")))
 
 
 def render_live(job: Job | None) -> None:
