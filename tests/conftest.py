@@ -9,6 +9,7 @@ os.environ.setdefault("GAN_DATA_DIR", str(ROOT.parent / "shared" / "data"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GAN_OFFLINE", "1")
 
+import pytest  # noqa: E402
 import torch  # noqa: E402
 
 # Tiny models gain nothing from intra-op threads, and on a loaded 2-core machine OpenMP's
@@ -16,3 +17,19 @@ import torch  # noqa: E402
 torch.set_num_threads(int(os.environ.get("GAN_TEST_THREADS", "1")))
 
 pytest_plugins = ["fakehub"]  # the fake_hub fixture (a Hugging Face Hub on 127.0.0.1)
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """URL -> bytes of every image and download a page (AppTest) hands to Streamlit."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    seen: dict[str, bytes] = {}
+    orig = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        fid = orig(self, path_or_data, mimetype, kind, filename)
+        seen[self.get_url(fid)] = path_or_data if isinstance(path_or_data, bytes) else b""
+        return fid
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return seen

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from pagetest import run_page
@@ -19,21 +18,6 @@ from gan.models import build, discriminator_class
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "app_pages" / "4_generate.py")
-
-
-@pytest.fixture
-def media(monkeypatch):
-    """URL -> bytes of every image and download the page hands to Streamlit."""
-    seen: dict[str, bytes] = {}
-    orig = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        fid = orig(self, path_or_data, mimetype, kind, filename)
-        seen[self.get_url(fid)] = path_or_data if isinstance(path_or_data, bytes) else b""
-        return fid
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return seen
 
 
 def label_brightness_cgan():

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from pagetest import run_page
@@ -21,20 +20,6 @@ from gan import train as T
 ROOT = Path(__file__).resolve().parent.parent
 GENERATE = str(ROOT / "app_pages" / "4_generate.py")
 TRAIN = str(ROOT / "app_pages" / "3_train.py")
-
-
-@pytest.fixture
-def media(monkeypatch):
-    seen: dict[str, bytes] = {}
-    orig = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        fid = orig(self, path_or_data, mimetype, kind, filename)
-        seen[self.get_url(fid)] = path_or_data if isinstance(path_or_data, bytes) else b""
-        return fid
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return seen
 
 
 @pytest.fixture(scope="module")
