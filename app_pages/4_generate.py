@@ -233,7 +233,7 @@ def walk_section(g: LoadedGenerator) -> None:
     show(make_grid(imgs, nrow=frames), tr("All frames", "全部帧"), f"walk-{a}-{b}.png", P + "walk_png")
     if presenting():
         return
-    st.markdown(tr("**Move single latent dimensions** (starting from the start seed's z):",
+    st.markdown(tr("**Move single latent dimensions** (starting from the z of the start seed):",
                    "**单独移动隐变量的某几个维度**（从起点种子的 z 出发）："))
     start = sampling.noise(1, g.latent_dim, a)[0].tolist()
     dims = min(3, g.latent_dim)

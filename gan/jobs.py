@@ -432,10 +432,8 @@ class Job:
             raise ValueError("a step is d, g or both, or (one of them, a count from 1 to 1000)")
         if self.ended:
             return
-        if op == "pause":
-            self.paused = True
-        elif op in ("resume", "stop"):
-            self.paused = False if op == "resume" else self.paused
+        if op in ("pause", "resume"):
+            self.paused = op == "pause"
         self._commands.put((op, arg))
 
     # --- the collector's side

@@ -3,7 +3,7 @@
 A logit ``l`` stands for D = sigmoid(l), so log D = -softplus(-l) and log(1 - D) = -softplus(l).
 
 Names:
-- ``ns``      the seed's losses: L_D = -[E log D(x) + E log(1 - D(G(z)))], L_G = -E log D(G(z))
+- ``ns``      the original GAN losses (Goodfellow et al., 2014): L_D = -[E log D(x) + E log(1 - D(G(z)))], L_G = -E log D(G(z))
 - ``minimax`` same L_D, the original saturating L_G = E log(1 - D(G(z)))
 - ``lsgan``   least squares (Mao et al. 2017) on the raw output
 - ``hinge``   hinge loss (Lim & Ye 2017; Miyato et al. 2018)

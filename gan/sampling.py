@@ -151,7 +151,7 @@ def ask_discriminator(loaded: LoadedGenerator, image: np.ndarray) -> tuple[np.nd
 
 
 def edited_sample(loaded: LoadedGenerator, seed: int, edits: dict[int, float], label: int | None = None) -> np.ndarray:
-    """One uint8 sample from the seed's z with some of its entries set (``edits``: index -> value)."""
+    """One uint8 sample from the z of ``seed`` with some of its entries set (``edits``: index -> value)."""
     z = noise(1, loaded.latent_dim, seed)
     for d, v in edits.items():
         z[0, d] = float(v)

@@ -35,7 +35,7 @@ def _text(text: dict[str, str] | None) -> dict[str, str]:
 def equilibrium(loss: str) -> dict[str, float | None]:
     """Loss values and the D output (as sigmoid of D's logit) when G matches the data and D is optimal.
 
-    At p_g = p_data the optimal discriminator is D* = 1/2 everywhere, so for the seed's losses
+    At p_g = p_data the optimal discriminator is D* = 1/2 everywhere, so for the original GAN losses (Goodfellow et al., 2014)
     L_D = -[log 1/2 + log 1/2] = 2 ln 2 and L_G = -log 1/2 = ln 2 (minimax: L_G = log 1/2 = -ln 2).
     Least squares (targets 0 and 1): D* = 1/2 as a raw output, L_D = 1/4, L_G = 1/8, read through the
     sigmoid as sigmoid(1/2). Hinge and WGAN-GP critics have no fixed value for L_G; L_D goes to 2 and 0.

@@ -157,11 +157,17 @@ def server(browser):
 @pytest.fixture
 def page(browser, server):
     """A fresh visitor (its own browser context, so its own Streamlit session)."""
+    with visitor(browser) as pg:
+        yield pg
+
+
+@contextlib.contextmanager
+def visitor(browser):
+    """A page in a new browser context (a visitor of its own), closed afterwards."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-US")
     ctx.set_default_timeout(60_000)
-    pg = ctx.new_page()
     try:
-        yield pg
+        yield ctx.new_page()
     finally:
         ctx.close()
 

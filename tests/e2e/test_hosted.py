@@ -9,7 +9,7 @@ import pytest
 
 from gan import hub
 
-from .conftest import assert_no_exception, shot, streamlit_server
+from .conftest import assert_no_exception, shot, streamlit_server, visitor
 from .test_browser import open_page, radio, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -23,13 +23,8 @@ def hosted_server(browser):
 
 @pytest.fixture
 def page(browser, hosted_server):  # named "page": a failure keeps a screenshot (conftest)
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    ctx.set_default_timeout(60_000)
-    pg = ctx.new_page()
-    try:
+    with visitor(browser) as pg:
         yield pg
-    finally:
-        ctx.close()
 
 
 def test_hosted_generate_refuses_paths_and_takes_an_uploaded_zip(page, hosted_server, tmp_path):

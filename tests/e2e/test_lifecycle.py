@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .conftest import assert_no_exception, shot
+from .conftest import assert_no_exception, shot, visitor
 from .test_browser import MENU, nav, open_page, radio, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
@@ -78,10 +78,7 @@ def test_someone_else_with_the_link_can_watch_but_not_stop(browser, page, server
     try:
         link = page.get_by_text(re.compile(r"\?run=[A-Za-z0-9_-]+")).first.inner_text()
         run_id = re.search(r"\?run=([A-Za-z0-9_-]+)", link).group(1)
-        other = browser.new_context(viewport={"width": 1280, "height": 900})
-        other.set_default_timeout(60_000)
-        try:
-            pg = other.new_page()
+        with visitor(browser) as pg:
             pg.goto(f"{server.url}/train?run={run_id}")
             pg.get_by_text("You are watching a run someone else started").first.wait_for()
             progress = pg.get_by_test_id("stProgress").filter(has_text=re.compile(r"step [1-9]")).first
@@ -95,8 +92,6 @@ def test_someone_else_with_the_link_can_watch_but_not_stop(browser, page, server
             page.reload()
             page.locator(STOP_ENABLED).first.wait_for()
             page.get_by_test_id("stProgress").filter(has_text="Training…").first.wait_for()
-        finally:
-            other.close()
     finally:
         stop_run(page, server)
 
