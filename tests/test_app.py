@@ -87,10 +87,11 @@ def test_config_hides_error_details_from_visitors():
 
 def test_page_menu_order_titles_and_url_paths():
     entries = [e for _, group in PAGES for e in group]
-    assert [e.url_path for e in entries] == ["home", "principles", "playground", "train", "generate", "zoo", "style"]
+    assert [e.url_path for e in entries] == ["home", "principles", "playground", "train", "generate", "zoo", "style",
+                                            "own-images", "cyclegan", "super-resolution", "data-augmentation"]
     assert [e.file for e in entries] == sorted(e.file for e in entries)
     assert all(e.icon.startswith(":material/") for e in entries)
-    assert [sec for (sec, _), _ in PAGES] == ["Learn", "Train & generate", "Create"]
+    assert [sec for (sec, _), _ in PAGES] == ["Learn", "Train & generate", "Create", "Applications"]
 
 
 def test_page_menu_lists_only_existing_pages(tmp_path):

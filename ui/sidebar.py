@@ -51,6 +51,14 @@ PAGES: tuple[tuple[tuple[str, str], tuple[PageEntry, ...]], ...] = (
     )),
     (("Create", "创作"), (
         PageEntry("6_style_transfer.py", "style", ":material/palette:", "Style transfer", "风格迁移"),
+        PageEntry("7_own_images.py", "own-images", ":material/photo_library:", "Your images", "你的图片"),
+    )),
+    (("Applications", "应用"), (
+        PageEntry("8a_cyclegan.py", "cyclegan", ":material/sync_alt:", "CycleGAN", "CycleGAN"),
+        PageEntry("8b_super_resolution.py", "super-resolution", ":material/zoom_in:", "Super-resolution",
+                  "超分辨率"),
+        PageEntry("8c_data_augmentation.py", "data-augmentation", ":material/library_add:",
+                  "Data augmentation", "数据增强"),
     )),
 )
 
