@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import streamlit as st
 
@@ -9,7 +10,7 @@ from gan import health
 from gan.plots import training as training_plots
 from gan.device import device_label, pick_device, serving_threads
 from gan.jobs import Job
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 P = "train_"
 
@@ -89,9 +90,27 @@ def finding_text(f: health.Finding, cfg: dict | None = None) -> str:
     return f.code
 
 
-def status_text(status: str) -> str:
+def status_text(status: str, error: str | None = None) -> str:
+    """The progress bar's word for a run's status; a run ended by an error (not by NaN) says so."""
+    if status == "failed" and error:
+        return tr("Stopped: an error on the server", "已停止：服务器上出错")
     return {"running": tr("Training…", "训练中…"), "done": tr("Finished", "已完成"),
-            "stopped": tr("Stopped", "已停止"), "paused": tr("Paused", "已暂停"), "failed": tr("Stopped: numbers went bad", "已停止：数值异常")}.get(status, status)
+            "stopped": tr("Stopped", "已停止"), "paused": tr("Paused", "已暂停"),
+            "failed": tr("Stopped: numbers went bad", "已停止：数值异常")}.get(status, status)
+
+
+_LOST = re.compile(r"the worker process stopped unexpectedly \(exit code (-?\d+|None)\); "
+                   r"(?:the checkpoint from step (\d+) was kept|no checkpoint had been written yet)")
+
+
+def error_text(error: str) -> str:
+    """A job's error in the page's language (gan/jobs.py writes the lost-worker one in English)."""
+    m = _LOST.fullmatch(error)
+    if m is None:
+        return error
+    code, step = m.groups()
+    return error if lang() == "en" else (
+        f"训练进程意外退出（退出码 {code}）；" + (f"保留了第 {step} 步的检查点" if step else "还没有写过检查点"))
 
 
 def fmt_seconds(s: float) -> str:
@@ -129,18 +148,18 @@ def render_live(job: Job | None) -> None:
         done = status == "done"
         left = max(0.0, budget - spent) if status == "running" else float("nan")
         st.progress(1.0 if done else min(1.0, spent / budget),
-                    text=f"{status_text(status)} · {fmt_seconds(budget if done else spent)} / {fmt_seconds(budget)}"
+                    text=f"{status_text(status, job.error)} · {fmt_seconds(budget if done else spent)} / {fmt_seconds(budget)}"
                          f" · {tr('step', '第')} {job.step}{tr('', ' 步')}")
     else:
         st.progress(min(1.0, job.step / total),
-                    text=f"{status_text(status)} · {tr('step', '第')} {job.step} / {total}{tr('', ' 步')}")
+                    text=f"{status_text(status, job.error)} · {tr('step', '第')} {job.step} / {total}{tr('', ' 步')}")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("L_D", f"{rows[-1]['loss_d']:.3f}" if rows else "–")
     c2.metric("L_G", f"{rows[-1]['loss_g']:.3f}" if rows else "–")
     c3.metric(tr("images/s", "图像/秒"), f"{ips:.0f}" if math.isfinite(ips) else "–")
     c4.metric(tr("time left", "剩余时间"), fmt_seconds(left))
     if job.error:
-        st.error(tr("Training failed on the server: ", "训练在服务器上出错：") + job.error, icon=":material/error:")
+        st.error(tr("Training failed on the server: ", "训练在服务器上出错：") + error_text(job.error), icon=":material/error:")
     elif last is not None and getattr(last, "message", "") and status not in ("running", "paused"):
         (st.error if status == "failed" else st.caption)(last.message)
     if rows:

@@ -3,12 +3,15 @@ while its owner is on Generate shows up there by itself, someone else with the l
 it, and a style transfer keeps going through a widget change."""
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
+from pathlib import Path
 
 import pytest
 
-from .conftest import assert_no_exception, shot, visitor
+from .conftest import assert_no_exception, shot, streamlit_server, visitor
 from .test_browser import MENU, nav, open_page, radio, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
@@ -120,3 +123,43 @@ def test_a_style_transfer_survives_a_widget_change(page, server):
     page.get_by_text(re.compile(r"Adversarial transfer, 250 steps")).first.wait_for()
     shot(page, "lifecycle-style-after-widget-change")
     assert_no_exception(page)
+
+
+def _worker_pids(server_pid: int) -> list[int]:
+    """The server's spawned training workers (multiprocessing's spawn_main), from /proc."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == server_pid and b"spawn_main" in cmd:
+            pids.append(int(d.name))
+    return pids
+
+
+def test_a_killed_worker_is_reported_in_the_browser_within_5_s_and_its_checkpoint_generates(browser):
+    with streamlit_server("server-sigkill", GAN_CHECKPOINT_EVERY_S="1") as srv, visitor(browser) as pg:
+        start_small_run(pg, srv, 100_000)
+        pg.get_by_test_id("stProgress").filter(has_text=re.compile(r"step [1-9]\d\d")).first.wait_for(timeout=120_000)
+        time.sleep(1.5)  # at least one periodic checkpoint written after step 100
+        pids = _worker_pids(srv.pid)
+        assert len(pids) == 1, pids
+        os.kill(pids[0], signal.SIGKILL)
+        t0 = time.monotonic()
+        # no reload, no click: the live view notices the dead worker
+        pg.get_by_text(re.compile(r"stopped unexpectedly.*checkpoint from step \d+")).first.wait_for(timeout=5_000)
+        assert time.monotonic() - t0 < 5
+        pg.get_by_test_id("stProgress").filter(has_text="Stopped: an error on the server").first.wait_for()
+        shot(pg, "lifecycle-worker-killed")
+        assert_no_exception(pg)
+        assert nav(pg, "Generate") == "Generate"
+        radio(pg, "Generator", "Your run")
+        pg.get_by_text(re.compile(r"your run · cgan")).first.wait_for(timeout=60_000)
+        wait_idle(pg)
+        pg.get_by_test_id("stImage").first.wait_for()
+        shot(pg, "lifecycle-generate-after-kill")
+        assert_no_exception(pg)
