@@ -5,7 +5,11 @@ the playground, everyone browsing the app with think time between visits.
 
 ``--hosted`` runs the server in hosted mode (GAN_HOSTED=1, as on a Space; see gan/hosted.py).
 
-A *visit* is a navigation to a page until the app has stopped running (heading drawn, script idle).
+A *visit* is a navigation to a page until the app has stopped running (heading drawn, script idle): by
+default three in four visits click the sidebar menu (how people move around the app: the same browser
+session, no new page load) and one in four is a fresh load of the page's URL (a new tab, a reload, a link);
+both kinds are reported apart (``--menu-share``). ``--browser-nice N`` runs Chromium at OS priority N: on one
+machine the 8 simulated browsers share the server's 2 cores, which a classroom's own laptops would not.
 Printed: visits, their p50 / p95 seconds, the server's own script time per run (p50 / p95, logged by
 app.py when GAN_SCRIPT_TIMES names a file), each training run's images/s under load against what the
 first one got alone, and the peak memory (VmHWM) of the server and of the worker processes.
@@ -34,6 +38,7 @@ from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 from ui.sidebar import page_menu  # noqa: E402
 
 MENU = [e.url_path for _, entries in page_menu(ROOT, "en") for e in entries]
+TITLES = {e.url_path: e.en for _, entries in page_menu(ROOT, "en") for e in entries}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -66,11 +71,33 @@ def children(pid: int) -> list[int]:
 
 
 async def visit(page, url: str, visits: list[float]) -> None:
+    """A fresh load of ``url`` (a new Streamlit session)."""
     t0 = time.perf_counter()
     await page.goto(url)
     await page.locator("h1").first.wait_for()
     await page.wait_for_selector(IDLE)
     visits.append(time.perf_counter() - t0)
+
+
+async def menu_visit(page, path: str, visits: list[float]) -> None:
+    """A click on the sidebar menu's link to ``path`` (the same session), until the new page is idle."""
+    before = await page.locator("h1").first.inner_text()
+    t0 = time.perf_counter()
+    await page.get_by_test_id("stSidebarNav").get_by_role("link", name=TITLES[path], exact=True).click()
+    await page.wait_for_function(
+        "t => { const h = document.querySelector('h1'); return h && h.innerText !== t; }", arg=before)
+    await page.wait_for_selector(IDLE)
+    visits.append(time.perf_counter() - t0)
+
+
+def browser_executable(nice: int) -> str:
+    """Chromium itself, or a wrapper that starts it at OS priority ``nice``."""
+    if not nice:
+        return CHROMIUM
+    wrapper = Path(tempfile.mkdtemp()) / "chromium-niced"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n {int(nice)} {CHROMIUM} "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
 
 
 async def images_per_s(page) -> float | None:
@@ -104,7 +131,7 @@ async def sample_rate(page, url: str, seconds: float) -> list[float]:
 async def scenario(url: str, args, report: dict, server) -> None:
     from playwright.async_api import async_playwright
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=browser_executable(args.browser_nice), args=CHROMIUM_ARGS)
         pages = []
         for _ in range(args.visitors):
             ctx = await browser.new_context(viewport={"width": 1200, "height": 850})
@@ -123,14 +150,23 @@ async def scenario(url: str, args, report: dict, server) -> None:
         await player.get_by_role("button", name="Play").click()
         await player.get_by_role("button", name="Pause").wait_for()
         visits: list[float] = []
+        loads: list[float] = []  # the fresh loads among them
+        clicks: list[float] = []  # the menu clicks among them
         rates: dict[str, list[float]] = {"A": [], "B": []}
         end = time.monotonic() + args.seconds
         rng = random.Random(0)
 
         async def browser_visitor(pg, name: str | None) -> None:
+            here = None
             while time.monotonic() < end:
-                path = rng.choice(MENU + (["train"] if name else []))
-                await visit(pg, f"{url}/{path}", visits)
+                path = rng.choice([m for m in MENU + (["train"] if name else []) if m != here] or MENU)
+                if here is not None and rng.random() < args.menu_share:
+                    await menu_visit(pg, path, clicks)
+                    visits.append(clicks[-1])
+                else:
+                    await visit(pg, f"{url}/{'' if path == MENU[0] else path}", loads)
+                    visits.append(loads[-1])
+                here = path
                 if name and path == "train":
                     r = await images_per_s(pg)
                     if r:
@@ -152,6 +188,10 @@ async def scenario(url: str, args, report: dict, server) -> None:
         report["visits"] = len(visits)
         report["visit_p50_s"] = round(pct(visits, 0.5), 2)
         report["visit_p95_s"] = round(pct(visits, 0.95), 2)
+        for kind, xs in (("menu_click", clicks), ("fresh_load", loads)):
+            report[f"{kind}_visits"] = len(xs)
+            report[f"{kind}_p50_s"] = round(pct(xs, 0.5), 2)
+            report[f"{kind}_p95_s"] = round(pct(xs, 0.95), 2)
         status = await player.locator("p", has_text=re.compile(r"Run · step [\d,]+")).first.inner_text()
         report["playground_status"] = status
         for k, rs in rates.items():
@@ -171,13 +211,18 @@ def main() -> int:
     ap.add_argument("--visitors", type=int, default=8)
     ap.add_argument("--think-min", type=float, default=1.0)
     ap.add_argument("--think-max", type=float, default=3.0)
+    ap.add_argument("--menu-share", type=float, default=0.75,
+                    help="share of visits made by clicking the sidebar menu (the rest load the page's URL)")
+    ap.add_argument("--browser-nice", type=int, default=0, help="run the simulated browsers at this OS priority")
     ap.add_argument("--json", default=None)
     ap.add_argument("--hosted", action="store_true", help="run the server in hosted mode (GAN_HOSTED=1)")
     args = ap.parse_args()
     if args.visitors < 4:
         ap.error("at least 4 visitors: 2 training, 1 playing, 1 browsing")
     times = Path(tempfile.mkdtemp()) / "script_times.txt"
-    report: dict = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 1), "hosted": args.hosted}
+    report: dict = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 1), "hosted": args.hosted,
+                    "think_s": [args.think_min, args.think_max], "menu_share": args.menu_share,
+                    "browser_nice": args.browser_nice}
     with streamlit_server("bench-load", GAN_SCRIPT_TIMES=str(times), GAN_MAX_JOBS="8",
                           GAN_HOSTED="1" if args.hosted else "0") as server:
         asyncio.run(scenario(server.url, args, report, server))
