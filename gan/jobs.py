@@ -35,6 +35,7 @@ MAX_GRIDS = 200
 KEEP_FINISHED_S = 3600  # finished jobs stay findable this long
 MAX_RECORDS = 256
 WORKER_NICE = 10  # a worker process runs this much nicer than the server
+_IN_WORKER_PROCESS = False  # True inside a spawned worker: its image trainer may tune its thread count
 
 
 # ----------------------------------------------------------------------------- errors and limits
@@ -151,12 +152,17 @@ def _train_engine(spec: JobSpec) -> Engine:
         trainer = Trainer.resume(spec.resume_from, data=data, started_at=spec.started_at, **spec.config)
     else:
         trainer = Trainer(TrainConfig.from_dict(spec.config), data=data, toy_points=points, started_at=spec.started_at)
-    return TrainEngine(trainer)
+    tuner = None
+    if _IN_WORKER_PROCESS and not spec.threads and trainer.kind == "image" and trainer.device.type == "cpu":
+        from .device import worker_thread_tuner
+        tuner = worker_thread_tuner()
+    return TrainEngine(trainer, tuner)
 
 
 class TrainEngine(Engine):
-    def __init__(self, trainer):
+    def __init__(self, trainer, tuner=None):
         self.trainer = trainer
+        self.tuner = tuner  # a worker process's ThreadTuner (gan/device.py), or None
 
     @property
     def step(self) -> int:
@@ -167,7 +173,13 @@ class TrainEngine(Engine):
         return self.trainer.total_steps
 
     def run(self):
-        return self.trainer.run()
+        if self.tuner is None:
+            yield from self.trainer.run()
+            return
+        import dataclasses
+        for ev in self.trainer.run():
+            self.tuner.observe(ev.step, time.perf_counter())
+            yield dataclasses.replace(ev, threads=self.tuner.current)
 
     def request_stop(self) -> None:
         self.trainer.stop_event.set()
@@ -347,6 +359,8 @@ def _process_main(spec: JobSpec, commands, events) -> None:
     import torch
     from .device import serving_threads
     torch.set_num_threads(spec.threads or serving_threads())
+    global _IN_WORKER_PROCESS
+    _IN_WORKER_PROCESS = True
     parent = os.getppid()
     _work(spec, commands, events.put, alive=lambda: os.getppid() == parent)
     events.close()
@@ -454,6 +468,8 @@ class Job:
                     self.toy = ev.toy
                 if getattr(ev, "image", None) is not None:
                     self.image = ev.image
+                if getattr(ev, "threads", 0):
+                    self.extra["threads"] = ev.threads
                 self.last = ev
                 self._trim()
             elif kind == "saved":

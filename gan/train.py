@@ -152,6 +152,7 @@ class TrainEvent:
     kind: str = "both"  # which networks were updated: both, d, g
     d_updates: int = 0  # discriminator updates so far (n_critic per full step, one per D step)
     g_updates: int = 0  # generator updates so far
+    threads: int = 0  # CPU threads the worker process trains with (0: not reported)
 
     @property
     def finished(self) -> bool:

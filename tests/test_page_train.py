@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from pathlib import Path
 
@@ -251,6 +252,9 @@ def test_a_killed_worker_is_reported_within_5_s_and_its_checkpoint_loads_on_gene
     while job.checkpoint is None and time.time() < end:
         time.sleep(0.1)
     assert job.checkpoint is not None, "no periodic checkpoint"
+    at.run()  # while it trains, the page says how many threads the worker uses now (its tuner's choice)
+    assert any(re.fullmatch(r"Training with [12] CPU threads? now\.", c.value) for c in at.caption), \
+        [c.value for c in at.caption]
     os.kill(job.pid, signal.SIGKILL)
     t0 = time.time()
     while job.error is None and time.time() - t0 < 5:  # the server notices (the browser test times the page)

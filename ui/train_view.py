@@ -8,7 +8,7 @@ import streamlit as st
 
 from gan import health
 from gan.plots import training as training_plots
-from gan.device import device_label, pick_device, serving_threads
+from gan.device import device_label, pick_device, worker_thread_choices
 from gan.jobs import Job
 from ui.i18n import lang, tr
 
@@ -123,9 +123,17 @@ def fmt_seconds(s: float) -> str:
 def computing_on() -> None:
     """Where a run computes: the GPU's name, or the CPU and the threads a training worker uses."""
     dev = pick_device()
-    threads = serving_threads()  # what a training worker process uses
-    st.caption(tr("Computing on", "计算设备") + ": " + (device_label(dev) if dev.type != "cpu" else tr(
-        f"CPU ({threads} thread{'s' if threads > 1 else ''} for a run)", f"CPU（每次训练 {threads} 个线程）")))
+    choices = worker_thread_choices()  # what a training worker process uses
+    if dev.type != "cpu":
+        where = device_label(dev)
+    elif len(choices) == 1:
+        n = choices[0]
+        where = tr(f"CPU ({n} thread{'s' if n > 1 else ''} for a run)", f"CPU（每次训练 {n} 个线程）")
+    else:
+        lo, hi = choices
+        where = tr(f"CPU ({lo} or {hi} threads for a run: it measures which is faster now, and switches as the "
+                   "load changes)", f"CPU（每次训练用 {lo} 或 {hi} 个线程：边训练边测哪个更快，负载变化时随之切换）")
+    st.caption(tr("Computing on", "计算设备") + ": " + where)
 
 
 def render_live(job: Job | None) -> None:
@@ -158,6 +166,9 @@ def render_live(job: Job | None) -> None:
     c2.metric("L_G", f"{rows[-1]['loss_g']:.3f}" if rows else "–")
     c3.metric(tr("images/s", "图像/秒"), f"{ips:.0f}" if math.isfinite(ips) else "–")
     c4.metric(tr("time left", "剩余时间"), fmt_seconds(left))
+    if job.extra.get("threads") and status == "running":
+        n = job.extra["threads"]
+        st.caption(tr(f"Training with {n} CPU thread{'s' if n > 1 else ''} now.", f"现在用 {n} 个 CPU 线程训练。"))
     if job.error:
         st.error(tr("Training failed on the server: ", "训练在服务器上出错：") + error_text(job.error), icon=":material/error:")
     elif last is not None and getattr(last, "message", "") and status not in ("running", "paused"):
