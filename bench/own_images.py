@@ -52,7 +52,7 @@ def main(argv=None) -> int:
     preset = PRESETS[args.preset]
     seconds = args.seconds or preset.seconds
     augment = preset.augment if args.augment is None else args.augment
-    size = args.size or preset.image_size
+    size = args.size or 32
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_shapes(Path(tmp) / "shapes", n_per_class=args.per_class, size=32, seed=1234)
         data = load_folder(folder, image_size=size)

@@ -280,3 +280,30 @@ def sample_layout(n_classes: int, per_class: int = 8) -> tuple[int, int]:
     """(samples in a run's grid, samples per class row) for a conditional run: at most 400 samples."""
     per = max(1, min(per_class, 400 // max(1, n_classes)))
     return per * n_classes, per
+
+
+def preview_rows(data: FolderData, per_class: int = 8) -> list[tuple[str, int, np.ndarray]]:
+    """(class name, its number of pictures, a uint8 strip of its first ``per_class`` pictures) per class;
+    one row named "" for an unlabelled set."""
+    from .images import make_grid
+    names = data.class_names or [""]
+    rows = []
+    for c, name in enumerate(names):
+        idx = torch.nonzero(data.labels == c).flatten()
+        rows.append((name, len(idx), make_grid(data.images[idx[:per_class]], nrow=per_class)))
+    return rows
+
+
+def signature(root: str | Path) -> tuple[int, int, float]:
+    """(files, bytes, newest change) under ``root``: changes when pictures are added, removed or edited."""
+    n = size = 0
+    newest = 0.0
+    for here, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not is_skipped(d)]
+        for name in names:
+            try:
+                st = os.stat(os.path.join(here, name))
+            except OSError:
+                continue
+            n, size, newest = n + 1, size + st.st_size, max(newest, st.st_mtime)
+    return n, size, newest

@@ -15,16 +15,16 @@ from .train import TrainConfig, recipe_config
 @dataclass(frozen=True)
 class Preset:
     name: str
-    seconds: int
-    image_size: int
-    augment: str
+    seconds: int  # the time budget
+    augment: str  # the DiffAugment policy
 
 
-# "a few hundred pictures": the setting bench/own_images.py measures on 300 pictures of three classes
+# "a few hundred pictures" is the setting bench/own_images.py measures (300 pictures of three classes);
+# DiffAugment as gan.folders.defaults gives it: on below SMALL_SET pictures
 PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("few-hundred", 120, DEFAULT_SIZE, SMALL_SET_AUGMENT),
-    Preset("few-thousand", 300, DEFAULT_SIZE, "translation"),
-    Preset("quick-look", 60, 28, SMALL_SET_AUGMENT),
+    Preset("few-hundred", 120, SMALL_SET_AUGMENT),
+    Preset("few-thousand", 300, ""),
+    Preset("quick-look", 60, SMALL_SET_AUGMENT),
 )}
 
 
@@ -49,3 +49,16 @@ def run_config(folder: str, n_classes: int, labelled: bool, *, seconds: float | 
     return recipe_config(model, PREFIX + str(folder), image_size=image_size, augment=augment, seed=seed,
                          seconds=float(seconds) if seconds else None, steps=steps or 10_000_000,
                          n_samples=n_samples, **changes)
+
+
+def class_samples(loaded, class_names: list[str], per_class: int = 8, seed: int = 0):
+    """(class name, a uint8 strip of ``per_class`` new samples) per class of a generator trained on your
+    pictures, the same noise in every row (only the class changes); one row of ``2 * per_class`` samples
+    named "" for an unconditional one."""
+    from .images import make_grid
+    from .sampling import generate
+    if not loaded.conditional:
+        return [("", make_grid(generate(loaded, 2 * per_class, seed=seed), nrow=2 * per_class))]
+    names = list(class_names) or [str(i) for i in range(loaded.n_classes)]
+    return [(name, make_grid(generate(loaded, per_class, seed=seed, label=c), nrow=per_class))
+            for c, name in enumerate(names[:loaded.n_classes])]

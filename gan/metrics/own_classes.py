@@ -242,9 +242,10 @@ class QualityEvent:
 
 class QualityEngine:
     """The measurement as a :mod:`gan.jobs` engine: config ``checkpoint`` (a run's folder), ``dataset``
-    ("folder:DIR"), ``image_size``, ``n_per_class``, ``seed``. Its last event carries the report."""
+    ("folder:DIR"), ``image_size``, ``n_per_class``, ``seed``, ``step``. Its last event carries the report."""
 
-    def __init__(self, checkpoint: str, dataset: str, image_size: int, n_per_class: int = 64, seed: int = 0):
+    def __init__(self, checkpoint: str, dataset: str, image_size: int, n_per_class: int = 64, seed: int = 0,
+                 step: int = 0):  # step: the checkpoint's training step (it names the measurement, nothing more)
         self.checkpoint, self.dataset, self.image_size = checkpoint, dataset, image_size
         self.n_per_class, self.seed = n_per_class, seed
         self._stop = threading.Event()
