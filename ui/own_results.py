@@ -46,7 +46,7 @@ def samples_section(job: jobs.Job) -> None:
 def download_section(job: jobs.Job) -> None:
     folder, step = job.checkpoint
     st.download_button(tr("Download the checkpoint (zip)", "下载检查点（zip）"), hub.zip_checkpoint(folder),
-                       file_name="gan-studio-own-images.zip", mime="application/zip", key=P + "zip",
+                       file_name="gan-studio-own-images.zip", mime="application/zip", key=P + "ckpt_zip",
                        icon=":material/download:")
     names = class_names(generator(folder, step))
     if names:
