@@ -62,21 +62,21 @@ def test_nearest_distances():
     d, which = nearest(a, a)
     assert d.tolist() == [0, 0, 0] and which.tolist() == [0, 1, 2]
     d, which = nearest(a, a, exclude_self=True)
-    assert d.tolist() == pytest.approx([0.5, 1.5, 0.5]) and which.tolist() == [2, 0, 0]
+    assert d.tolist() == pytest.approx([0.5, 1.0, 0.5]) and which.tolist() == [2, 0, 0]
     assert to_28(torch.zeros(2, 3, 64, 64)).shape == (2, 3, 28, 28)
 
 
 def test_a_copying_generator_is_caught_and_noise_is_told_apart(shapes):
     _, data = shapes
-    clf = train_classifier(data.images, data.labels, 3)
+    clf = train_classifier(data.images, data.labels, 3, steps=100)
     assert clf.held_accuracy is not None and clf.held_accuracy >= 0.9 and clf.n_held == 24
     copy = evaluate(data, fake_loaded(Copier(data.images, data.labels)), n_per_class=32, classifier=clf)
     noise = evaluate(data, fake_loaded(Copier(data.images, data.labels, noisy=True)), n_per_class=32, classifier=clf)
     assert [c.name for c in copy.classes] == list(CLASSES)
-    assert all(c.copies and c.sample_nn == 0 and c.accuracy >= 0.9 for c in copy.classes)
+    assert all(c.copies and c.sample_nn < 1e-6 and c.accuracy >= 0.9 for c in copy.classes)
     assert all(not c.copies and c.ratio > 1 for c in noise.classes)
     assert copy.frechet < 3 * copy.frechet_floor < noise.frechet  # copies sit near the floor, noise far above
-    assert copy.classes[0].pair[0].shape == (32, 32, 3) and copy.classes[0].pair[2] == 0
+    assert copy.classes[0].pair[0].shape == (32, 32, 3) and copy.classes[0].pair[2] < 1e-6
     assert copy.trusted and copy.not_measured == []
 
 
