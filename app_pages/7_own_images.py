@@ -73,14 +73,17 @@ def augment_reason(n: int) -> None:
 
 def settings(data: folders.FolderData, running: bool) -> None:
     ss = st.session_state
+    # labels worked out now, in the visitor's language (a format_func may be called outside this run)
+    presets, budgets = {p: tr(*PRESET_TEXT[p]) for p in PRESETS}, {b: budget_label(b) for b in BUDGETS}
+    augments = {a: tr(*AUGMENTS[a]) for a in AUGMENTS}
     st.selectbox(tr("Preset", "预设"), list(PRESETS), key=P + "preset", on_change=apply_preset, disabled=running,
-                 format_func=lambda p: tr(*PRESET_TEXT[p]))
+                 format_func=presets.get)
     c1, c2, c3 = st.columns(3)
-    c1.selectbox(tr("Train for", "训练时长"), BUDGETS, format_func=budget_label, key=P + "budget", disabled=running)
+    c1.selectbox(tr("Train for", "训练时长"), BUDGETS, format_func=budgets.get, key=P + "budget", disabled=running)
     c2.number_input(tr("Steps", "步数"), min_value=1, max_value=1_000_000, value=300, step=50, key=P + "steps",
                     disabled=running or ss.get(P + "budget", 120) != 0)
     c3.multiselect(tr("Augment what D sees (DiffAugment)", "对 D 的输入做数据增强（DiffAugment）"), list(AUGMENTS),
-                   key=P + "augment", disabled=running, format_func=lambda a: tr(*AUGMENTS[a]))
+                   key=P + "augment", disabled=running, format_func=augments.get)
     augment_reason(len(data.images))
     if not presenting():
         with st.expander(tr("More settings", "更多设置")):

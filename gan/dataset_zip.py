@@ -3,7 +3,7 @@
 Real zips come from many tools: Windows' own "compressed folder" writes names in the computer's code page
 (GBK on a Chinese Windows) without the zip's UTF-8 flag, macOS adds ``__MACOSX/`` and ``._*`` copies,
 and most people zip the folder itself, so everything sits under one top-level folder. So: names without
-the UTF-8 flag are read as UTF-8, else GBK (:func:`entry_name`); hidden files, ``__MACOSX`` and files
+the UTF-8 flag are read as UTF-8 when all of them are valid UTF-8, else as GBK (:func:`names_encoding`); hidden files, ``__MACOSX`` and files
 that are not pictures are skipped and counted; a single top-level folder is unwrapped.
 
 The size rules are hosted mode's (:mod:`gan.hosted`: ``GAN_DATASET_UPLOAD_MB`` for the upload, 4x that
@@ -58,20 +58,41 @@ class Unpacked:
     unwrapped: str | None  # the single top-level folder that was unwrapped
 
 
-def entry_name(info: zipfile.ZipInfo) -> str:
-    """A zip entry's name as its writer meant it: UTF-8 when flagged, else UTF-8 or GBK, else as read (cp437)."""
-    if info.flag_bits & 0x800:
-        return info.filename
+def _raw(info: zipfile.ZipInfo) -> bytes | None:
+    """The name's bytes as stored, for an entry without the UTF-8 flag (None: flagged, or plain ASCII)."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return None
     try:
-        raw = info.filename.encode("cp437")  # zipfile decoded the bytes as cp437: undo that
+        return info.filename.encode("cp437")  # zipfile decoded the bytes as cp437: undo that
     except UnicodeEncodeError:
-        return info.filename
+        return None
+
+
+def names_encoding(infos: list[zipfile.ZipInfo]) -> str | None:
+    """How the zip's unflagged names are written: "utf-8" when every one decodes as UTF-8, else "gbk" when
+    every one decodes as GBK, else None (kept as read). One tool wrote the zip, so one answer for all of
+    them: a short GBK name can happen to be valid UTF-8 ("猫" is the bytes of "è"), a longer set rarely is."""
+    raws = [r for r in map(_raw, infos) if r is not None]
     for encoding in ("utf-8", "gbk"):
         try:
-            return raw.decode(encoding)
+            for r in raws:
+                r.decode(encoding)
+            return encoding
         except UnicodeDecodeError:
             continue
-    return info.filename
+    return None
+
+
+def entry_name(info: zipfile.ZipInfo, encoding: str | None = "utf-8") -> str:
+    """A zip entry's name as its writer meant it: as read when flagged UTF-8, else decoded with ``encoding``
+    (:func:`names_encoding`), else as read (cp437)."""
+    raw = _raw(info)
+    if raw is None or encoding is None:
+        return info.filename
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return info.filename
 
 
 def _mb(n: int) -> str:
@@ -90,8 +111,9 @@ def extract_dataset_zip(data: bytes, dest: Path, max_bytes: int, max_entries: in
     if sum(i.file_size for i in infos) > max_bytes:
         raise ZipError("too_big", limit=_mb(max_bytes))
     kept, skipped = [], 0
+    encoding = names_encoding(infos)
     for info in infos:
-        name = entry_name(info)
+        name = entry_name(info, encoding)
         for n in {info.filename, name}:
             if _unsafe_name(n):
                 raise ZipError("unsafe", name=repr(n[:80]))

@@ -13,7 +13,7 @@ import torch
 from PIL import Image
 
 from gan import dataset_zip, folders, hosted, uploads
-from gan.dataset_zip import ZipError, entry_name, extract_dataset_zip, store_dataset_zip
+from gan.dataset_zip import ZipError, entry_name, extract_dataset_zip, names_encoding, store_dataset_zip
 from gan.folders import DatasetError, load_folder, scan
 from gan.own_images import class_samples, run_config
 from gan.shapes import CLASSES, shape_images, shapes_zip, write_shapes
@@ -166,7 +166,7 @@ def zip_of(entries: dict) -> bytes:
 def test_gbk_and_utf8_names_macosx_hidden_and_one_top_folder(tmp_path):
     data = zip_of({
         "我的图片/猫/1.png".encode("gbk"): png(), "我的图片/猫/2.png".encode("gbk"): png(),
-        "我的图片/狗/1.png".encode("utf-8"): png((0, 0, 200)),  # UTF-8 bytes without the flag
+        "我的图片/狗/1.png".encode("gbk"): png((0, 0, 200)),
         "我的图片/鸟/1.png": png((0, 200, 0)),  # flagged UTF-8
         "__MACOSX/我的图片/猫/._1.png": b"junk", "我的图片/.DS_Store": b"junk", "我的图片/猫/notes.txt": b"hi",
     })
@@ -175,14 +175,24 @@ def test_gbk_and_utf8_names_macosx_hidden_and_one_top_folder(tmp_path):
     assert sorted(p.relative_to(tmp_path / "d").as_posix() for p in (tmp_path / "d").rglob("*.png")) == sorted(
         ["猫/1.png", "猫/2.png", "狗/1.png", "鸟/1.png"])
     assert scan(tmp_path / "d").classes == tuple(sorted(["猫", "狗", "鸟"]))
+    utf8 = extract_dataset_zip(zip_of({"猫/1.png".encode(): png(), "café/1.png".encode(): png()}), tmp_path / "u",
+                               max_bytes=2**20)  # UTF-8 without the flag (older macOS and Linux tools)
+    assert scan(utf8.folder).classes == ("café", "猫")
 
 
-def test_entry_names():
-    info = zipfile.ZipInfo("x")
-    info.filename = "数据".encode("gbk").decode("cp437")
-    assert entry_name(info) == "数据"
-    info.filename = "plain/a.png"
-    assert entry_name(info) == "plain/a.png"
+def test_one_encoding_for_all_unflagged_names():
+    def info(raw: bytes) -> zipfile.ZipInfo:
+        i = zipfile.ZipInfo("x")
+        i.filename = raw.decode("cp437")  # as zipfile reads a name without the UTF-8 flag
+        return i
+    gbk = [info("猫/1.png".encode("gbk")), info("狗/1.png".encode("gbk"))]
+    assert "猫".encode("gbk").decode("utf-8") == "è"  # alone, the GBK name is valid UTF-8 ...
+    assert names_encoding(gbk) == "gbk" and [entry_name(i, "gbk") for i in gbk] == ["猫/1.png", "狗/1.png"]  # ... not beside 狗
+    utf8 = [info("猫/1.png".encode()), info("café/1.png".encode()), info(b"plain/a.png")]
+    assert names_encoding(utf8) == "utf-8" and [entry_name(i, "utf-8") for i in utf8] == ["猫/1.png", "café/1.png",
+                                                                                         "plain/a.png"]
+    neither = [info(b"\x81\x20.png"), info("狗".encode("gbk"))]
+    assert names_encoding(neither) is None and entry_name(neither[0], None) == neither[0].filename
 
 
 def test_no_unwrap_when_class_folders_are_at_the_top(tmp_path):

@@ -146,9 +146,8 @@ def source() -> Path | None:
     """Choose the pictures: an uploaded zip, or (only when the app runs locally) a folder on this computer."""
     if hosted.is_hosted():
         return upload_source()
-    how = st.radio(tr("Pictures from", "图片来源"), ["zip", "folder"], horizontal=True, key=P + "source",
-                   format_func=lambda s: tr("an uploaded zip", "上传的 zip") if s == "zip"
-                   else tr("a folder on this computer", "本机上的文件夹"))
+    labels = {"zip": tr("an uploaded zip", "上传的 zip"), "folder": tr("a folder on this computer", "本机上的文件夹")}
+    how = st.radio(tr("Pictures from", "图片来源"), list(labels), horizontal=True, key=P + "source", format_func=labels.get)
     return upload_source() if how == "zip" else local_source()
 
 
