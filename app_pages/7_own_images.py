@@ -17,15 +17,17 @@ from gan.jobs import limits
 from gan.own_images import PRESETS, preset_for, run_config
 from ui import jobs, own_images as data_view, own_results
 from ui.errors import guard
-from ui.i18n import md, tr
+from ui.i18n import md, settle_choice, tr
 from ui.sidebar import presenting
-from ui.train_view import budget_label, computing_on, render_live
+from ui.train_view import computing_on, render_live
 
 P = "own_"
 TAG = data_view.TAG
 BACKEND = "process"  # as the Train page: image training runs in a worker process
 BUDGETS = (60, 120, 300, 600, 0)  # seconds; 0: a number of steps
 AUGMENTS = {"translation": ("shift", "平移"), "cutout": ("cut-out", "挖空")}  # gan.augment.POLICIES
+BUDGET_TEXT = {b: (f"{b // 60} minute" + ("s" if b > 60 else ""), f"{b // 60} 分钟") if b
+               else ("a number of steps", "指定步数") for b in BUDGETS}  # as ui.train_view.budget_label
 PRESET_TEXT = {
     "few-hundred": ("A few hundred pictures: 2 minutes, DiffAugment (shift and cut-out)",
                     "几百张图片：2 分钟，数据增强（平移和挖空）"),
@@ -34,10 +36,22 @@ PRESET_TEXT = {
 }
 
 
+def settle() -> None:
+    """The choice widgets' states as options again after a language switch (see ui.i18n.settle_choice);
+    callbacks run before the script, so they call this too."""
+    for key, texts in ((P + "preset", PRESET_TEXT), (P + "budget", BUDGET_TEXT), (P + "augment", AUGMENTS)):
+        settle_choice(key, texts)
+
+
 def apply_preset() -> None:
     """The preset's time budget and DiffAugment into the widgets (they stay editable)."""
+    settle()
     ss = st.session_state
-    preset = PRESETS[ss.get(P + "preset", "few-hundred")]
+    name = ss.get(P + "preset", "few-hundred")
+    if ss.get(P + "preset_applied") == name:  # the same preset in another language: keep the visitor's changes
+        return
+    ss[P + "preset_applied"] = name
+    preset = PRESETS[name]
     ss[P + "budget"] = preset.seconds
     ss[P + "augment"] = [a for a in AUGMENTS if a in preset.augment.split(",")]
 
@@ -48,6 +62,7 @@ def defaults_for(data: folders.FolderData) -> None:
     if ss.get(P + "defaults_for") != data.root or P + "preset" not in ss:  # (a widget's state goes when it is not drawn)
         ss[P + "defaults_for"] = data.root
         ss[P + "preset"] = preset_for(len(data.images))
+        ss.pop(P + "preset_applied", None)
         apply_preset()
 
 
@@ -73,17 +88,19 @@ def augment_reason(n: int) -> None:
 
 def settings(data: folders.FolderData, running: bool) -> None:
     ss = st.session_state
-    # labels worked out now, in the visitor's language (a format_func may be called outside this run)
-    presets, budgets = {p: tr(*PRESET_TEXT[p]) for p in PRESETS}, {b: budget_label(b) for b in BUDGETS}
+    settle()  # the state may hold a label in the other language
+    # labels worked out now, in the visitor's language (a format_func may be called outside this run, and on
+    # a label of the other language before settle() has turned it back: it then gives that label back)
+    presets, budgets = {p: tr(*PRESET_TEXT[p]) for p in PRESETS}, {b: tr(*BUDGET_TEXT[b]) for b in BUDGETS}
     augments = {a: tr(*AUGMENTS[a]) for a in AUGMENTS}
     st.selectbox(tr("Preset", "预设"), list(PRESETS), key=P + "preset", on_change=apply_preset, disabled=running,
-                 format_func=presets.get)
+                 format_func=lambda p: presets.get(p, str(p)))
     c1, c2, c3 = st.columns(3)
-    c1.selectbox(tr("Train for", "训练时长"), BUDGETS, format_func=budgets.get, key=P + "budget", disabled=running)
+    c1.selectbox(tr("Train for", "训练时长"), BUDGETS, format_func=lambda b: budgets.get(b, str(b)), key=P + "budget", disabled=running)
     c2.number_input(tr("Steps", "步数"), min_value=1, max_value=1_000_000, value=300, step=50, key=P + "steps",
                     disabled=running or ss.get(P + "budget", 120) != 0)
     c3.multiselect(tr("Augment what D sees (DiffAugment)", "对 D 的输入做数据增强（DiffAugment）"), list(AUGMENTS),
-                   key=P + "augment", disabled=running, format_func=augments.get)
+                   key=P + "augment", disabled=running, format_func=lambda a: augments.get(a, str(a)))
     augment_reason(len(data.images))
     if not presenting():
         with st.expander(tr("More settings", "更多设置")):
@@ -98,6 +115,7 @@ def settings(data: folders.FolderData, running: bool) -> None:
 
 
 def start_run(data: folders.FolderData, size: int) -> None:
+    settle()
     ss = st.session_state
     budget = int(ss.get(P + "budget", 120))
     cap = limits()["max_steps"]

@@ -17,7 +17,9 @@ A benchmark, not a test: prints one row per seed and the load average.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -47,6 +49,7 @@ def main(argv=None) -> int:
     p.add_argument("--size", type=int, default=None)
     p.add_argument("--width", type=int, default=None)
     p.add_argument("--batch", type=int, default=None)
+    p.add_argument("--json", action="store_true", help="also print the median over seeds as one JSON line")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     preset = PRESETS[args.preset]
@@ -61,6 +64,7 @@ def main(argv=None) -> int:
         print("| seed | steps | seconds | per-class accuracy | min | classifier held-out | Fréchet / floor "
               "| nearest-picture ratio | load |")
         print("|---|---|---|---|---|---|---|---|---|")
+        results = []
         for seed in (int(s) for s in args.seeds.split(",")):
             changes = {k: v for k, v in (("width", args.width), ("batch_size", args.batch)) if v}
             cfg = run_config(str(folder), 3, True, seconds=seconds, image_size=size, augment=augment, seed=seed,
@@ -75,10 +79,15 @@ def main(argv=None) -> int:
             rep = evaluate(data, load_checkpoint(out), n_per_class=100, seed=seed)
             accs = [c.accuracy for c in rep.classes]
             ratio = max(c.ratio for c in rep.classes)
+            results.append({"steps": trainer.step, "seconds": wall, "min_accuracy": min(accs),
+                            "held_accuracy": rep.held_accuracy,
+                            "frechet_ratio": rep.frechet / max(rep.frechet_floor, 1e-9)})
             print(f"| {seed} | {trainer.step} | {wall:.0f} | "
                   + " / ".join(f"{c.name} {c.accuracy:.0%}" for c in rep.classes)
                   + f" | {min(accs):.0%} | {rep.held_accuracy:.0%} | {rep.frechet / max(rep.frechet_floor, 1e-9):.2f}x "
                     f"| {min(c.ratio for c in rep.classes):.2f}-{ratio:.2f} | {os.getloadavg()[0]:.1f} |", flush=True)
+    if args.json:
+        print(json.dumps({k: statistics.median(r[k] for r in results) for k in results[0]}))
     return 0
 
 

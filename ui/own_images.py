@@ -13,7 +13,7 @@ from gan.dataset_zip import ZipError
 from gan.folders import DatasetError, FolderData, Note
 from ui import jobs
 from ui.hosted import upload_help, upload_limit_text
-from ui.i18n import lang, tr
+from ui.i18n import lang, settle_choice, tr
 
 P = "own_"
 TAG = "own-images"  # the page's training jobs
@@ -146,8 +146,11 @@ def source() -> Path | None:
     """Choose the pictures: an uploaded zip, or (only when the app runs locally) a folder on this computer."""
     if hosted.is_hosted():
         return upload_source()
-    labels = {"zip": tr("an uploaded zip", "上传的 zip"), "folder": tr("a folder on this computer", "本机上的文件夹")}
-    how = st.radio(tr("Pictures from", "图片来源"), list(labels), horizontal=True, key=P + "source", format_func=labels.get)
+    texts = {"zip": ("an uploaded zip", "上传的 zip"), "folder": ("a folder on this computer", "本机上的文件夹")}
+    settle_choice(P + "source", texts)
+    labels = {k: tr(*v) for k, v in texts.items()}
+    how = st.radio(tr("Pictures from", "图片来源"), list(labels), horizontal=True, key=P + "source",
+                   format_func=lambda s: labels.get(s, str(s)))
     return upload_source() if how == "zip" else local_source()
 
 

@@ -80,8 +80,9 @@ def choose(page, label: re.Pattern, option: str, tries: int = 4) -> None:
     wait_idle(page)
 
 
-def short_run(page, steps_label: str, steps: str, width_label: str, more: str, start: str) -> None:
-    choose(page, re.compile("Train for|训练时长"), steps_label)
+def short_run(page, steps_label: str | None, steps: str, width_label: str, more: str, start: str) -> None:
+    if steps_label:
+        choose(page, re.compile("Train for|训练时长"), steps_label)
     box = page.get_by_role("spinbutton", name=re.compile("^(Steps|步数)$"))
     box.fill(steps)
     box.press("Enter")
@@ -132,20 +133,27 @@ def test_upload_train_see_every_class_and_download(browser, own_server, tmp_path
 
 
 def test_in_chinese_with_chinese_class_names(browser, own_server, tmp_path):
+    """Chosen in English, then switched to Chinese: the choices keep their values under Chinese labels (the
+    browser sends back the English label, which the page turns back into the choice) and the run starts."""
     with visitor(browser) as page:
         open_page(page, own_server, "own-images", "Train on your own images")
-        radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
-        page.locator("h1", has_text="用你自己的图片训练").wait_for()
-        wait_idle(page)
         zip_path = tmp_path / "猫狗.zip"
         zip_path.write_bytes(gbk_zip())
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(zip_path))
+        page.get_by_text("0: 狗 · 12 pictures").wait_for(timeout=60_000)
+        choose(page, re.compile("Train for"), "a number of steps")
+        radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
+        page.locator("h1", has_text="用你自己的图片训练").wait_for()
+        wait_idle(page)
         page.get_by_text(re.compile(r"24 张图片，2 个类别，彩色")).wait_for(timeout=60_000)
         page.get_by_text("0：狗 · 12 张").wait_for()
         page.get_by_text("1：猫 · 12 张").wait_for()
-        wait_idle(page)
+        budget = page.get_by_test_id("stSelectbox").filter(has_text="训练时长")
+        budget.get_by_text("指定步数").wait_for()  # the choice under its Chinese label
+        assert page.get_by_text("a number of steps").count() == 0
+        page.get_by_test_id("stMultiSelect").get_by_text("平移").wait_for()
         shot(page, "own-images-uploaded-zh")
-        short_run(page, "指定步数", "20", "网络宽度", "更多设置", "开始")
+        short_run(page, None, "20", "网络宽度", "更多设置", "开始")
         page.get_by_test_id("stProgress").filter(has_text="已完成").first.wait_for(timeout=240_000)
         for caption in ("0: 狗", "1: 猫"):
             page.get_by_test_id("stImageCaption").filter(has_text=re.compile(f"^{caption}$")).first.wait_for(
