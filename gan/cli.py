@@ -42,6 +42,15 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _dataset(text: str) -> str:
+    """mnist, fashion-mnist, a toy set, or folder:DIR (your own pictures, one folder per class: gan.folders)."""
+    from .data import DATASETS, TOY_DATASETS
+    names = list(DATASETS) + list(TOY_DATASETS[:-1])
+    if text in names or (text.startswith("folder:") and len(text) > len("folder:")):
+        return text
+    raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(names)}, folder:DIR)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .data import DATASETS, TOY_DATASETS
     from .losses import LOSSES
@@ -52,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="train a GAN and save a checkpoint folder")
     t.add_argument("--model", required=True, choices=[n for n, s in MODELS.items() if s.discriminator])
-    t.add_argument("--dataset", required=True, choices=list(DATASETS) + list(TOY_DATASETS[:-1]))
+    t.add_argument("--dataset", required=True, type=_dataset,
+                   help=f"{', '.join(list(DATASETS) + list(TOY_DATASETS[:-1]))}, or folder:DIR for your own pictures "
+                        "(one subfolder per class; 32 px and, under 2,000 pictures, DiffAugment by default)")
     t.add_argument("--loss", default=None, choices=LOSSES)
     t.add_argument("--steps", type=_positive_int, default=None)
     t.add_argument("--epochs", type=_finite_float, default=None)
@@ -146,6 +157,9 @@ def cmd_train(args) -> int:
                 raise CliError(f"--resume: {out} holds no saved run ({STATE_JSON})")
             trainer = Trainer.resume(out, started_at=started, **overrides)
         else:  # image models start from the Train page's recipe (gan.train.RECIPE)
+            if args.dataset.startswith("folder:"):  # your own pictures: the page's defaults for the set's size
+                from .folders import defaults, folder_of, scan
+                overrides = {**defaults(scan(folder_of(args.dataset)).n_files), **overrides}
             cfg = recipe_config(args.model, args.dataset, **overrides)
             trainer = Trainer(cfg, rank=rank, world_size=world, started_at=started)
     except (ValueError, DatasetMissing) as e:
@@ -174,6 +188,9 @@ def cmd_train(args) -> int:
     if rank == 0:
         trainer.save(out)
         msg = f"saved {out} after {trainer.step} steps"
+        names = getattr(trainer.data, "class_names", None) if getattr(trainer.data, "kind", "") == "folder" else None
+        if names:  # your own classes: what --label means for `python -m gan sample`
+            msg += "; labels: " + ", ".join(f"{i} = {n}" for i, n in enumerate(names))
         print(msg + (f" ({last.message})" if failed else ""), file=sys.stderr if failed else sys.stdout)
     if world > 1:
         import torch.distributed as dist

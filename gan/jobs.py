@@ -255,7 +255,13 @@ class StyleEngine(Engine):
         return StyleDone(self.step, self.total_steps, status, message)
 
 
-ENGINES: dict[str, Callable[[JobSpec], Engine]] = {"train": _train_engine, "style": _style_engine}
+def _quality_engine(spec: JobSpec) -> Engine:
+    from .metrics.own_classes import QualityEngine  # measures a run on your own pictures (the "Your images" page)
+    return QualityEngine(**spec.config)
+
+
+ENGINES: dict[str, Callable[[JobSpec], Engine]] = {"train": _train_engine, "style": _style_engine,
+                                                   "quality": _quality_engine}
 
 
 # ----------------------------------------------------------------------------- the worker loop

@@ -37,7 +37,7 @@ RECONFIGURABLE = ("lr_d", "lr_g", "n_critic", "loss", "optimizer", "optimizer_g"
 @dataclass
 class TrainConfig:
     model: str = "cgan"
-    dataset: str = "mnist"  # mnist / fashion-mnist, or a toy dataset for model "toy"
+    dataset: str = "mnist"  # mnist / fashion-mnist, "folder:DIR" (your own pictures, gan.folders), or a toy dataset
     loss: str = "ns"
     lr_d: float = 2e-4
     lr_g: float = 2e-4
@@ -87,7 +87,9 @@ class TrainConfig:
         if s.kind == "toy" and self.dataset not in TOY_DATASETS:
             raise ValueError(f"toy models train on {', '.join(TOY_DATASETS)}; got {self.dataset!r}")
         if s.kind == "image" and self.dataset in TOY_DATASETS:
-            raise ValueError(f"{self.model} trains on images (mnist, fashion-mnist), not {self.dataset!r}")
+            raise ValueError(f"{self.model} trains on images (mnist, fashion-mnist, folder:DIR), not {self.dataset!r}")
+        if self.dataset.startswith("folder:") and self.image_size not in (28, 32, 64):
+            raise ValueError(f"image_size must be 28, 32 or 64 for a folder of pictures, not {self.image_size}")
         checks = [
             (self.lr_d > 0 and math.isfinite(self.lr_d), "lr_d must be a positive number"),
             (self.lr_g > 0 and math.isfinite(self.lr_g), "lr_g must be a positive number"),
@@ -159,6 +161,14 @@ class TrainEvent:
         return self.status != "running"
 
 
+def load_training_data(config: TrainConfig):
+    """The images a run trains on: MNIST / Fashion-MNIST, or a folder of your own (``folder:DIR``, gan.folders)."""
+    if config.dataset.startswith("folder:"):
+        from .folders import load_for_config
+        return load_for_config(config)
+    return load_images(config.dataset, limit=config.data_limit)
+
+
 def make_grid(images: torch.Tensor, nrow: int | None = None, pad: int = 2) -> np.ndarray:
     """(B, C, H, W) in [-1, 1] -> uint8 grid (H', W') for gray or (H', W', 3) for colour (see gan.images)."""
     from .images import make_grid as grid
@@ -208,7 +218,7 @@ class Trainer:
         self._augment = parse_policy(config.augment)
         self.data = None
         if self.kind == "image":
-            self.data = data if data is not None else load_images(config.dataset, limit=config.data_limit)
+            self.data = data if data is not None else load_training_data(config)
             self.images = self.data.images.to(self.device)  # (N, 1, 28, 28) already on the device
             self.labels = self.data.labels.to(self.device)
             self.n_classes = self.data.n_classes
@@ -249,7 +259,12 @@ class Trainer:
         fixed = torch.Generator().manual_seed(config.seed + 12345)
         n = config.n_samples
         self.fixed_z = self._sample_z(n, fixed)
-        self.fixed_y = (torch.arange(n) % 10).to(self.device) if self.conditional else None
+        self.fixed_y, self._grid_nrow = None, None
+        if self.conditional and getattr(self.data, "class_rows", False):  # your own classes: one row each
+            per = max(1, n // self.n_classes)
+            self.fixed_y, self._grid_nrow = (torch.arange(n) // per).clamp(max=self.n_classes - 1).to(self.device), per
+        elif self.conditional:  # MNIST's ten digits: one column each
+            self.fixed_y, self._grid_nrow = (torch.arange(n) % 10).to(self.device), 10
         self.toy_real = sample_toy(config.dataset, 1000, fixed, toy_points).to(self.device) if self.kind == "toy" else None
         # 2,500 generated points per snapshot: the sample size GAN papers count modes on
         self.toy_z = self._sample_z(TOY_SAMPLES, torch.Generator().manual_seed(7)) if self.kind == "toy" else None
@@ -470,8 +485,7 @@ class Trainer:
         g.eval()
         x = g(self.fixed_z, self.fixed_y) if self.conditional else g(self.fixed_z)
         g.train(was)
-        nrow = 10 if self.conditional else None
-        return make_grid(x, nrow=nrow)
+        return make_grid(x, nrow=self._grid_nrow)
 
     def toy_snapshot(self, grid_n: int = 40, n_arrows: int = 150, extent: float = 3.0) -> dict:
         """Arrays the playground draws: real and fake points, D on a grid, G's gradient arrows, the manifold."""
@@ -653,6 +667,8 @@ class Trainer:
     def _save(self, out_dir: str | Path, metrics: dict | None) -> Path:
         from .hub import save_generator
         extra = {"train_config": asdict(self.cfg), "step": self.step}
+        if getattr(self.data, "kind", None) == "folder":  # your own pictures: their class names
+            extra["class_names"] = list(self.data.class_names)
         if metrics:
             extra["metrics"] = metrics
         out = save_generator(self.sampler, out_dir, discriminator=self.D, extra=extra)

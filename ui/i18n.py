@@ -38,3 +38,29 @@ def md(topic: str) -> str:
         if path.exists():
             return _read(path)
     raise FileNotFoundError(f"no content/<lang>/{topic}.md")
+
+
+def settle_choice(key: str, labels: dict) -> None:
+    """Turn a keyed choice widget's state back into its option after a language switch.
+
+    Streamlit (1.67) keeps a keyed selectbox's, radio's or multiselect's value as the label the browser
+    shows; after the language changes that label is none of the new ones and comes back as a plain string
+    (a page reading it as its option would fail). Call this before drawing the widget; ``labels`` maps each
+    option to its (English, Chinese) labels. A value that matches nothing is dropped (the default applies).
+    """
+    ss = st.session_state
+    if key not in ss:
+        return
+    back = {label: option for option, pair in labels.items() for label in pair}
+    value = ss[key]
+    if isinstance(value, list):
+        fixed = [v if v in labels else back.get(v) for v in value]
+        fixed = [v for v in fixed if v is not None]
+    elif value in labels:
+        return
+    else:
+        fixed = back.get(value)
+    if fixed is None:
+        del ss[key]
+    elif fixed != value:
+        ss[key] = fixed
