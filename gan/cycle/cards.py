@@ -58,11 +58,12 @@ def bundle_card(pair: str, config: dict, seconds_with: float, seconds_without: f
                  ("ink of F(y) (real thin digits: {:.3f})".format(on["ink_x"]), on["ink_f_y"], off["ink_f_y"])]
         unit = "mean absolute pixel error, pixels in [0, 1]"
     if "hit_y" in on:
-        from .maps import map_name, mode_map
+        from .maps import map_name, mode_map, round_trips
         for label, snap in (("these weights", on), ("cycle weight 0", off)):
             kind, r = map_name(mode_map(snap, "x"))
             what = {"rotation": f"rotation by {r * 45}°", "mirror": f"mirror image (axis at {r * 22.5:g}°)"}.get(kind, kind)
-            extra_rows.append(f"- G's map of the ring's 8 modes onto the grid's ({label}): {what}")
+            extra_rows.append(f"- G's map of the ring's 8 modes onto the grid's ({label}): {what}; F(G(x)) leads "
+                              f"{round_trips(snap, 'x')} of the 8 modes home")
     table = "\n".join(f"| {name} | {a:.4f} | {b:.4f} |" for name, a, b in rows)
     extra = ""
     if pair == "mnist-thin2thick":
@@ -117,7 +118,8 @@ at the last step; reconstruction error in {unit}.
 | metric | with the cycle loss (these weights) | cycle weight 0 |
 |---|---|---|
 {table}
-{extra}{chr(10).join(extra_rows)}
+{extra}
+{chr(10).join(extra_rows)}
 
 ## Limitations
 
