@@ -17,7 +17,7 @@ P = "cyc_"
 def pair_label(name: str) -> str:
     p = PAIRS[name]
     kind = tr("2D points", "二维点") if p.kind == "points" else tr("MNIST digits", "MNIST 数字")
-    return f"{kind}: " + tr(f"{p.x_en} ↔ {p.y_en}", f"{p.x_zh} ↔ {p.y_zh}")
+    return kind + tr(f": {p.x_en} ↔ {p.y_en}", f"：{p.x_zh} ↔ {p.y_zh}")
 
 
 def side_label(side: str) -> str:
@@ -70,18 +70,27 @@ def snapshot_view(snap: dict, pair: str, side: str, key: str, height: int = 380)
                  caption=tr(f"Rows, top to bottom: {rows}", f"从上到下各行：{rows}"))
 
 
-def numbers(snap: dict, pair: str) -> None:
-    """The reconstruction error and how well the translations land in the other domain."""
+def numbers(snap: dict, pair: str, side: str) -> None:
+    """The reconstruction error and how well the translations of ``side`` land in the other domain."""
     c1, c2 = st.columns(2)
     c1.metric(tr("reconstruction error", "重建误差"), f"{snap['recon']:.3f}",
               help=tr("Mean of |F(G(x)) − x| and |G(F(y)) − y| on fixed samples: distance in the plane, or mean "
                       "absolute pixel error with pixels in [0, 1].",
                       "|F(G(x)) − x| 与 |G(F(y)) − y| 在固定样本上的平均值：平面上的距离，或像素取值在 [0, 1] 时的平均绝对像素误差。"))
-    if "hit_y" in snap:
+    if "hit_y" in snap and side == "x":
         c2.metric(tr("G(x) on a grid mode", "G(x) 落在网格模式上"), f"{snap['hit_y']:.0%}",
                   help=tr("Share of translated points within 4 standard deviations of one of the grid's 8 modes.",
                           "转换后的点中，距离网格 8 个模式之一不超过 4 个标准差的比例。"))
-    elif "ink_g_x" in snap:
+    elif "hit_x" in snap:
+        c2.metric(tr("F(y) on a ring mode", "F(y) 落在圆环模式上"), f"{snap['hit_x']:.0%}",
+                  help=tr("Share of translated points within 4 standard deviations of one of the ring's 8 modes.",
+                          "转换后的点中，距离圆环 8 个模式之一不超过 4 个标准差的比例。"))
+    elif side == "y":
+        c2.metric(tr("ink of F(y)", "F(y) 的墨量"), f"{snap['ink_f_y']:.3f}",
+                  help=tr(f"Mean brightness of the translated digits; real thin digits: {snap['ink_x']:.3f}, "
+                          f"real thick ones: {snap['ink_y']:.3f}.",
+                          f"转换后数字的平均亮度；真实细笔画数字为 {snap['ink_x']:.3f}，真实粗笔画数字为 {snap['ink_y']:.3f}。"))
+    else:
         c2.metric(tr("ink of G(x)", "G(x) 的墨量"), f"{snap['ink_g_x']:.3f}",
                   help=tr(f"Mean brightness of the translated digits; real thick digits: {snap['ink_y']:.3f}, "
                           f"real thin ones: {snap['ink_x']:.3f}.",
@@ -96,11 +105,11 @@ def recorded(rec_on, rec_off, pair: str, side: str, step: int) -> None:
     with left:
         st.markdown("**" + tr(f"With the cycle loss (weight {weight:g})", f"有循环一致性损失（权重 {weight:g}）") + "**")
         snapshot_view(on, pair, side, P + "rec_on")
-        numbers(on, pair)
+        numbers(on, pair, side)
     with right:
         st.markdown("**" + tr("Without it (cycle weight 0)", "没有它（循环权重为 0）") + "**")
         snapshot_view(off, pair, side, P + "rec_off")
-        numbers(off, pair)
+        numbers(off, pair, side)
     if on["recon"] > 0:
         st.info(tr(f"At step {on['step']} the reconstruction error without the cycle loss is "
                    f"{off['recon'] / on['recon']:.1f}× the error with it.",
@@ -135,7 +144,7 @@ def live(job, pair: str, side: str) -> None:
     snap = job.toy
     if snap is not None:
         snapshot_view(snap, pair, side, P + "live_snap")
-        numbers(snap, pair)
+        numbers(snap, pair, side)
     rows = [r for r in job.history if math.isfinite(r.get("cycle", math.nan)) or math.isfinite(r.get("recon", math.nan))]
     if rows:
         st.plotly_chart(plots.losses_figure({"run": rows}, text=plot_text(pair)), key=P + "live_curves")
@@ -143,7 +152,7 @@ def live(job, pair: str, side: str) -> None:
 
 def new_samples(snap: dict, pair: str, side: str) -> None:
     snapshot_view(snap, pair, side, P + "try_snap")
-    numbers(snap, pair)
+    numbers(snap, pair, side)
     if "paired_error" in snap:
         st.caption(tr(f"Each thin digit here has a true thick version (the same digit, dilated), which training never "
                       f"showed next to it. G(x) is {snap['paired_error']:.3f} from it on average (mean absolute pixel "

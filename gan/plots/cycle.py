@@ -74,7 +74,7 @@ def cycle_figure(snap: dict, side: str = "x", *, text: dict[str, str] | None = N
         data.append(_arrows(pts[a][:k], pts[b][:k], "#555555", "solid", t["to"] if side == "x" else t["to_y"]))
         data.append(_arrows(pts[b][:k], pts[c][:k], DOMAIN_COLORS["back"], "dot", t["back"] if side == "x" else t["back_y"]))
     layout = dict(height=height, margin=dict(l=10, r=10, t=36 if title else 10, b=10), uirevision="cycle-" + side,
-                  legend=dict(orientation="h", yanchor="top", y=-0.04, x=0), plot_bgcolor="white",
+                  legend=dict(orientation="h", yanchor="top", y=-0.1, x=0), plot_bgcolor="white",
                   xaxis=dict(range=[-EXTENT, EXTENT], showgrid=False, zeroline=False, constrain="domain"),
                   yaxis=dict(range=[-EXTENT, EXTENT], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1))
     if title:
@@ -83,8 +83,9 @@ def cycle_figure(snap: dict, side: str = "x", *, text: dict[str, str] | None = N
 
 
 def losses_figure(histories: dict[str, list[dict]], *, text: dict[str, str] | None = None, upto: int | None = None,
-                  max_points: int = 400, height: int = 340, validate: bool = True) -> go.Figure:
-    """Left: the four losses against the step; right: the reconstruction error (log scale). ``histories`` maps a
+                  max_points: int = 400, height: int = 380, validate: bool = True) -> go.Figure:
+    """Left: the four losses against the step; right: the reconstruction error (both log scale: the losses span
+    about 0.01 to 10, the identity loss at weight 0 being the largest). ``histories`` maps a
     run's label to its rows (step, adv_g, adv_d, cycle, identity, recon); each run has its own dash style and,
     with more than one run, its label after each name. ``upto``: only rows up to that step (replays)."""
     t = _text(text)
@@ -106,11 +107,11 @@ def losses_figure(histories: dict[str, list[dict]], *, text: dict[str, str] | No
                          name=t["recon"] + suffix, legendgroup=label, marker=dict(size=4),
                          line=dict(color=LOSS_COLORS["recon"], dash=dash, width=1.6), xaxis="x2", yaxis="y2"))
     layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=40), uirevision="cycle-curves",
-                  legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
+                  legend=dict(orientation="h", yanchor="top", y=-0.3, x=0),
                   xaxis=dict(anchor="y", domain=[0, 0.56], title=dict(text=t["step"])),
-                  yaxis=dict(anchor="x", domain=[0, 1], rangemode="tozero"),
+                  yaxis=dict(anchor="x", domain=[0, 1], type="log", tickformat=".1~g"),
                   xaxis2=dict(anchor="y2", domain=[0.66, 1], title=dict(text=t["step"])),
-                  yaxis2=dict(anchor="x2", domain=[0, 1], type="log"),
+                  yaxis2=dict(anchor="x2", domain=[0, 1], type="log", tickformat=".1~g"),
                   annotations=[panel_title(t["losses"], 0.28, 1.0), panel_title(t["recon"], 0.83, 1.0)])
     return build_figure(data, layout, validate)
 
