@@ -1,6 +1,9 @@
 """Seconds to a CycleGAN result on the CPU, for each pair of the CycleGAN page, from its preset settings.
 
-    GAN_DATA_DIR=../shared/data python bench/cyclegan.py [--threads 2] [--pairs ring2grid,mnist-thin2thick] [--json]
+    GAN_DATA_DIR=../shared/data python bench/cyclegan.py [--threads N] [--pairs ring2grid,mnist-thin2thick] [--json]
+
+Threads default to what the app's server and its workers use (``gan.device.serving_threads``: all cores but one,
+so 1 on a 2-core machine, where 2 OpenMP threads beside a busy server are many times slower).
 
 A result: the reconstruction error low and the translations in the other domain, checked every 25 steps on the
 fixed evaluation samples (2D: error <= 0.15 and >= 90% of G(x) and of F(y) on a mode; digits: error <= 0.05,
@@ -21,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from gan.cycle.train import CycleTrainer, default_config  # noqa: E402
+from gan.device import serving_threads  # noqa: E402
 
 MAX_STEPS = {"ring2grid": 5000, "mnist-thin2thick": 3000}
 
@@ -46,13 +50,14 @@ def measure(pair: str, seed: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=serving_threads())
     ap.add_argument("--pairs", default="ring2grid,mnist-thin2thick")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    print(f"# CycleGAN: seconds to a result · {a.threads} torch threads · load average {os.getloadavg()[0]:.1f}",
+    print(f"# CycleGAN: seconds to a result · {os.cpu_count()} CPUs, {a.threads} torch threads · load average "
+          f"{os.getloadavg()[0]:.1f}",
           flush=True)
     results = []
     for pair in a.pairs.split(","):

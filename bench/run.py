@@ -144,6 +144,17 @@ def main() -> int:
         rows.append(("7. server peak memory, all pages + bundled models", f"{r['peak_rss_mb']:.0f} MiB VmHWM "
                      f"(idle {r['idle_rss_mb']:.0f} MiB; {names})", "—"))
 
+    # 10. CycleGAN: seconds to a result for each pair of its page
+    out, err = run("cyclegan.py", "--json", timeout=900)
+    try:
+        r = last_json(out)
+        for c in r["results"]:
+            value = (f"{c['seconds']:.1f} s ({c['steps']} steps, {c['steps_per_s']} steps/s)" if c["seconds"] is not None
+                     else f"no result in {c['steps']} steps")
+            rows.append((f"10. CycleGAN {c['pair']}: seconds to a result ({r['threads']} torch thread(s))", value, "—"))
+    except (ValueError, KeyError):
+        rows.append(("10. CycleGAN: seconds to a result", err or "no result parsed", "—"))
+
     print("\n| benchmark | measured | aim (2 cores) |\n|---|---|---|")
     for what, value, target in rows:
         print(f"| {what} | {value} | {target} |")
