@@ -22,7 +22,9 @@ from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
 
-BACKEND = {"points": "thread", "images": "process"}  # bench/cyclegan.py: the digits would slow the server's thread
+# as gan.jobs does per kind (bench/jobs.py): convolutions on digits in a worker process (nice 10, off the server's
+# GIL), four tiny MLPs in a thread, like the playground
+BACKEND = {"points": "thread", "images": "process"}
 IDLE_STOP_S = 120.0  # a run nobody has looked at for this long stops itself (frees the job slot)
 POLL_S = 0.5
 STEPS = {"points": (100, 3000, 100), "images": (50, 1500, 50)}  # min, max, step of the Steps slider

@@ -230,6 +230,17 @@ def test_a_cycle_job_runs_pauses_and_stops():
     assert job.status == "stopped" and job.last.snapshot is not None
 
 
+def test_a_digits_job_runs_in_a_worker_process():
+    reg = J.Registry()
+    cfg = default_config("mnist-thin2thick", steps=6, log_every=2, snapshot_every=3, data_limit=200)
+    job = reg.start(J.JobSpec("cycle", cfg.__dict__.copy(), tag="cyclegan:mnist-thin2thick", threads=1), "me",
+                    backend="process")
+    assert job.join(180), "the worker did not finish"
+    assert job.error is None and job.status == "done" and job.step == 6
+    assert [r["step"] for r in job.history] == [0, 2, 4, 6, 6]
+    assert job.toy["g_x"].shape == (8, 28, 28) and job.toy["g_x"].dtype == np.uint8 and job.toy["step"] == 6
+
+
 def _wait(cond, timeout=60.0) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:

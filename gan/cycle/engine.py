@@ -1,7 +1,7 @@
 """The CycleGAN as a job (kind "cycle" in :data:`gan.jobs.ENGINES`), and running one to the end with a recording.
 
 A job's spec carries the :class:`~gan.cycle.train.CycleConfig` as a dict; the 2D pair runs in a thread of the
-server, the MNIST pair in a worker process (bench/cyclegan.py). Each event carries one history row
+server, the MNIST pair in a worker process (the page chooses, as for the other kinds of job). Each event carries one history row
 (:attr:`CycleEvent.row`, kept by the job record) and, every ``snapshot_every`` steps, a snapshot (kept as the
 record's latest ``toy``), so a page draws curves and the cycle while it trains; pause and stop are the job
 layer's.
