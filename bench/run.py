@@ -153,6 +153,16 @@ def main() -> int:
                      aim(r["min_accuracy"] >= 0.8, "≥ 80% per class")))
     except (ValueError, KeyError):
         rows.append(("10. your own pictures", err or "no result parsed", "≥ 80% per class"))
+    # 11. CycleGAN: seconds to a result for each pair of its page
+    out, err = run("cyclegan.py", "--json", timeout=900)
+    try:
+        r = last_json(out)
+        for c in r["results"]:
+            value = (f"{c['seconds']:.1f} s ({c['steps']} steps, {c['steps_per_s']} steps/s)" if c["seconds"] is not None
+                     else f"no result in {c['steps']} steps")
+            rows.append((f"11. CycleGAN {c['pair']}: seconds to a result ({r['threads']} torch thread(s))", value, "—"))
+    except (ValueError, KeyError):
+        rows.append(("11. CycleGAN: seconds to a result", err or "no result parsed", "—"))
 
     print("\n| benchmark | measured | aim (2 cores) |\n|---|---|---|")
     for what, value, target in rows:

@@ -43,15 +43,18 @@ def _finite_float(text: str) -> float:
 
 
 def _dataset(text: str) -> str:
-    """mnist, fashion-mnist, a toy set, or folder:DIR (your own pictures, one folder per class: gan.folders)."""
+    """mnist, fashion-mnist, a toy set, a CycleGAN pair, or folder:DIR (your own pictures, one folder per class:
+    gan.folders)."""
+    from .cycle.domains import PAIRS
     from .data import DATASETS, TOY_DATASETS
-    names = list(DATASETS) + list(TOY_DATASETS[:-1])
+    names = list(DATASETS) + list(TOY_DATASETS[:-1]) + list(PAIRS)
     if text in names or (text.startswith("folder:") and len(text) > len("folder:")):
         return text
     raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(names)}, folder:DIR)")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .cycle.domains import PAIRS
     from .data import DATASETS, TOY_DATASETS
     from .losses import LOSSES
     from .models import MODELS
@@ -60,10 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     t = sub.add_parser("train", help="train a GAN and save a checkpoint folder")
-    t.add_argument("--model", required=True, choices=[n for n, s in MODELS.items() if s.discriminator])
+    t.add_argument("--model", required=True, choices=[n for n, s in MODELS.items() if s.discriminator] + ["cyclegan"])
     t.add_argument("--dataset", required=True, type=_dataset,
                    help=f"{', '.join(list(DATASETS) + list(TOY_DATASETS[:-1]))}, or folder:DIR for your own pictures "
-                        "(one subfolder per class; 32 px and, under 2,000 pictures, DiffAugment by default)")
+                        "(one subfolder per class; 32 px and, under 2,000 pictures, DiffAugment by default); "
+                        f"cyclegan: a pair of domains ({', '.join(PAIRS)})")
     t.add_argument("--loss", default=None, choices=LOSSES)
     t.add_argument("--steps", type=_positive_int, default=None)
     t.add_argument("--epochs", type=_finite_float, default=None)
@@ -91,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="dcgan: InfoGAN with a categorical code of N values, learned without labels")
     t.add_argument("--beta1", type=_finite_float, default=None)
     t.add_argument("--resume", action="store_true", help="continue the run saved in --out")
+    t.add_argument("--lr", type=_finite_float, default=None, help="cyclegan: learning rate of all four networks")
+    t.add_argument("--cycle-weight", type=_finite_float, default=None, help="cyclegan: weight of the cycle loss")
+    t.add_argument("--identity-weight", type=_finite_float, default=None, help="cyclegan: weight of the identity loss")
+    t.add_argument("--replay", default=None, help="cyclegan: where to write the run's recording (OUT/replay.npz)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
 
     s = sub.add_parser("sample", help="generate images from a checkpoint, bundled name or Hub repo id")
@@ -126,6 +134,13 @@ def _dist_env() -> tuple[int, int, int]:
 def cmd_train(args) -> int:
     import time
     started = time.time()  # a --seconds budget counts from here: imports, data and models included
+    from .cycle import cli as cycle_cli
+    try:
+        cycle_cli.check_args(args)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    if args.model == "cyclegan":
+        return cycle_cli.train(args)
 
     from .data import DatasetMissing
     from .train import STATE_JSON, Trainer, recipe_config

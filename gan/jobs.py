@@ -260,8 +260,17 @@ def _quality_engine(spec: JobSpec) -> Engine:
     return QualityEngine(**spec.config)
 
 
-ENGINES: dict[str, Callable[[JobSpec], Engine]] = {"train": _train_engine, "style": _style_engine,
-                                                   "quality": _quality_engine}
+def _cycle_engine(spec: JobSpec) -> Engine:
+    from .cycle.engine import CycleEngine
+    return CycleEngine.from_spec(spec)
+
+
+ENGINES: dict[str, Callable[[JobSpec], Engine]] = {
+    "train": _train_engine,
+    "style": _style_engine,
+    "quality": _quality_engine,
+    "cycle": _cycle_engine,
+}
 
 
 # ----------------------------------------------------------------------------- the worker loop
@@ -376,6 +385,8 @@ def _process_main(spec: JobSpec, commands, events) -> None:
 # ----------------------------------------------------------------------------- the record a page reads
 
 def _history_row(ev) -> dict | None:
+    if hasattr(ev, "row"):  # an engine with numbers of its own (the CycleGAN's losses) gives its row
+        return ev.row
     if not hasattr(ev, "loss_d"):
         return None
     return {"step": ev.step, "loss_d": ev.loss_d, "loss_g": ev.loss_g, "d_real": ev.d_real, "d_fake": ev.d_fake,
@@ -464,8 +475,8 @@ class Job:
             if kind == "event":
                 ev = msg[1]
                 row = _history_row(ev)
-                if row is not None and (row["loss_d"] == row["loss_d"] or row["loss_g"] == row["loss_g"]
-                                        or ev.status != "running"):
+                if row is not None and ("loss_d" not in row or row["loss_d"] == row["loss_d"]
+                                        or row["loss_g"] == row["loss_g"] or ev.status != "running"):
                     self.history.append(row)
                 samples = getattr(ev, "samples", None)
                 if samples is not None and (not self.grids or self.grids[-1][0] != ev.step):
