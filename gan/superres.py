@@ -145,7 +145,8 @@ def upscale(pair: SRPair, method: str, lr: torch.Tensor, batch_size: int = 1000)
     was = net.training
     net.eval()
     try:
-        return torch.cat([net(lr[i:i + batch_size]) for i in range(0, len(lr), batch_size)])
+        return torch.cat([net(lr[i:i + batch_size]) for i in range(0, len(lr), batch_size)]
+                         or [lr.new_zeros(0, 1, SIDE, SIDE)])
     finally:
         net.train(was)
 

@@ -29,7 +29,7 @@ def side_by_side(digits: dict, scale: int) -> None:
     """One column per method (and the input and the real digits), the same digits in every column."""
     for col, key in zip(st.columns(len(SHOWN)), SHOWN):
         col.markdown(f"**{label(key, scale)}**")
-        col.image(strip(digits[key]), width="stretch")
+        col.image(strip(digits[key]), width="stretch", output_format="PNG")
 
 
 def figures(metrics: dict) -> None:
@@ -79,20 +79,20 @@ def differences(examples: list[dict], digits: dict, scale: int) -> None:
                       "分类器没有把对抗网络的任何输出有把握地（90% 以上）认成与原数字不同的数字。"))
         return
     st.caption(tr(f"{len(examples)} held-out digits whose L1 + adversarial output the classifier reads, with 90% "
-                  "confidence or more, as another digit: the input fits both, and the network drew one of them "
-                  "sharply. L1 only hedges between them.",
-                  f"{len(examples)} 个留出数字：分类器以 90% 以上的把握把它们的 L1 + 对抗输出认成另一个数字。"
-                  "输入与两个数字都相符，网络清晰地画出了其中一个；仅 L1 则在两者之间折中。"))
-    for col, ex, i in zip(st.columns(len(examples)), examples, range(len(examples))):
-        col.image(strip(digits["input"][i:i + 1], side=56), caption=label("input", scale), width="stretch")
-        col.image(strip(digits["l1"][i:i + 1], side=56), width="stretch",
-                  caption=tr(f"L1 only: read as {ex['l1_read_as']} ({ex['l1_confidence']:.0%})",
-                             f"仅 L1：认作 {ex['l1_read_as']}（{ex['l1_confidence']:.0%}）"))
-        col.image(strip(digits["adversarial"][i:i + 1], side=56), width="stretch",
-                  caption=tr(f"L1 + adversarial: read as {ex['read_as']} ({ex['confidence']:.0%})",
-                             f"L1 + 对抗：认作 {ex['read_as']}（{ex['confidence']:.0%}）"))
-        col.image(strip(digits["real"][i:i + 1], side=56), width="stretch",
-                  caption=tr(f"Real: a {ex['label']}", f"真实：{ex['label']}"))
+                  "confidence or more, as another digit than the original: the small input fits both, and the "
+                  "network drew the other one, sharply and convincingly. Under each picture: what the classifier "
+                  "reads.",
+                  f"{len(examples)} 个留出数字：分类器以 90% 以上的把握把它们的 L1 + 对抗输出认成了与原数字不同的数字。"
+                  "小图与两个数字都相符，网络清晰而令人信服地画出了另一个。每张图下方是分类器的判断。"))
+    for i, (col, ex) in enumerate(zip(st.columns(len(examples)), examples)):
+        for key, caption in (
+                ("input", label("input", scale)),
+                ("l1", tr(f"L1 only: read as {ex['l1_read_as']} ({ex['l1_confidence']:.0%})",
+                          f"仅 L1：认作 {ex['l1_read_as']}（{ex['l1_confidence']:.0%}）")),
+                ("adversarial", tr(f"L1 + adversarial: read as {ex['read_as']} ({ex['confidence']:.0%})",
+                                   f"L1 + 对抗：认作 {ex['read_as']}（{ex['confidence']:.0%}）")),
+                ("real", tr(f"Real: a {ex['label']}", f"真实：{ex['label']}"))):
+            col.image(strip(digits[key][i:i + 1], side=56), caption=caption, width="stretch", output_format="PNG")
 
 
 def live_view(job) -> None:
@@ -120,7 +120,8 @@ def live_view(job) -> None:
     st.markdown(tr(f"**Live preview** (held-out digits, measured at step {ev.curve[-1]['step']})",
                    f"**实时预览**（留出数字，第 {ev.curve[-1]['step']} 步时的结果）"))
     for key in ("input", "l1", "adversarial", "real"):
-        st.image(strip(ev.preview[key], side=56, horizontal=True), caption=label(key, scale), width="stretch")
+        st.image(strip(ev.preview[key], side=56, horizontal=True), caption=label(key, scale), width="stretch",
+                 output_format="PNG")
     if len(ev.curve) > 1:
         st.plotly_chart(sharpness_curve(list(ev.curve), ev.reference, plot_text()), width="stretch",
                         key="sr_curve", config={"displayModeBar": False})
