@@ -40,6 +40,13 @@ def data_problem() -> str | None:
         return str(e)
 
 
+def keep_choice(key: str) -> None:
+    """Re-set a radio's value before drawing it: after a language switch (a new label) the browser would
+    otherwise show none of its options as chosen."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def bundled() -> dict:
     """The bundled pair (loaded once per process) with the figures recorded when it was trained."""
     return {"pair": sr.load_bundled(), **sr.recorded()}
@@ -78,6 +85,7 @@ def run_section() -> dict | None:
                     help=tr("The second network's loss is L1 + this × the adversarial loss. At 0 the two networks "
                             "get the same updates.", "第二个网络的损失是 L1 + 此权重 × 对抗损失。为 0 时两个网络得到相同的更新。"))
     c3, c4 = st.columns(2)
+    keep_choice(P + "scale")
     scale = c3.radio(tr("Input size", "输入尺寸"), [4, 2], horizontal=True, key=P + "scale", disabled=running,
                      format_func=lambda s: f"{sr.SIDE // s} × {sr.SIDE // s}")
     seed = c4.number_input(tr("Seed", "随机种子"), 0, 9999, 0, key=P + "seed", disabled=running)
@@ -120,6 +128,7 @@ with st.expander(tr("How it works", "原理说明")):
     st.markdown(md("super_resolution"))
 
 with guard("super-resolution"):
+    keep_choice(P + "source")
     source = st.radio(tr("Networks", "网络"), list(SOURCES), horizontal=True, key=P + "source",
                       format_func=lambda s: tr(*SOURCES[s]))
     problem = data_problem()
@@ -139,9 +148,9 @@ with guard("super-resolution"):
             st.error(tr("The bundled networks cannot be loaded: ", "无法加载内置网络：") + str(e))
             st.stop()
         info = view["pair"].info
-        st.caption(tr(f"Trained by this project on the CPU: {info.get('steps')} steps, "
+        st.caption(tr(f"Trained by this project on the CPU: {info.get('steps'):,} steps, "
                       f"{info.get('seconds', 0) / 60:.0f} min on 2 shared cores.",
-                      f"由本项目在 CPU 上训练：{info.get('steps')} 步，在 2 个共享核心上用时 "
+                      f"由本项目在 CPU 上训练：{info.get('steps'):,} 步，在 2 个共享核心上用时 "
                       f"{info.get('seconds', 0) / 60:.0f} 分钟。"))
     if view is not None:
         comparison(view)

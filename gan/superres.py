@@ -39,6 +39,7 @@ BUNDLED_NAME = "superres-mnist"
 SIDE = 28
 MAX_STEPS = 20_000
 PREVIEW_INDICES = tuple(range(8))  # held-out digits 8000..8007: the live preview
+EXAMPLES = 4  # at most this many digits the adversarial network turned into another digit
 
 
 @dataclass
@@ -184,7 +185,7 @@ def held_out(n: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     return split.held_images[:n], split.held_labels[:n]
 
 
-def analyse(pair: SRPair, limit: int = 4, min_confidence: float = 0.9) -> dict:
+def analyse(pair: SRPair, limit: int = EXAMPLES, min_confidence: float = 0.9) -> dict:
     """What pages show of a pair, on all 2,000 held-out digits: ``metrics`` (:func:`evaluate`, with the
     classifier's accuracy) and ``examples``: held-out digits whose adversarial output the classifier reads,
     with probability at least ``min_confidence``, as another digit than the truth (sharp and plausible,

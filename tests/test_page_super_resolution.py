@@ -49,7 +49,7 @@ def test_bundled_comparison_shows_five_columns_and_the_recorded_figures(media):
         assert np.array_equal(pic, sr.strip(view[key])), key  # the very digits of each method, in order
     rec = sr.recorded()["metrics"]
     table = at.dataframe[0].value
-    assert list(table.iloc[:, 0]) == ["Bicubic", "L1 only", "L1 + adversarial", "real digits"]
+    assert list(table.iloc[:, 0]) == ["Bicubic", "L1 only", "L1 + adversarial", "Real digits"]
     assert list(table["PSNR (dB)"])[:3] == [f"{rec[m]['psnr']:.2f}" for m in sr.METHODS]
     assert list(table["classifier accuracy"]) == [f"{rec[m]['accuracy']:.1%}" for m in (*sr.METHODS, "real")]
     said = texts(at)
@@ -61,7 +61,7 @@ def test_bundled_comparison_shows_five_columns_and_the_recorded_figures(media):
     for ex in examples:
         assert f"L1 + adversarial: read as {ex['read_as']} ({ex['confidence']:.0%})" in captions
         assert f"Real: a {ex['label']}" in captions
-    assert f"Trained by this project on the CPU: {sr.load_bundled().info['steps']} steps" in said
+    assert f"Trained by this project on the CPU: {sr.load_bundled().info['steps']:,} steps" in said
 
 
 def test_other_digits(media):

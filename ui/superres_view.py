@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan.plots.superres import sharpness_bars, sharpness_curve
-from gan.superres import METHODS, SIDE, gaps, strip
+from gan.superres import EXAMPLES, METHODS, SIDE, gaps, strip
 from ui.i18n import tr
 
 SHOWN = ("input", *METHODS, "real")
@@ -34,9 +34,9 @@ def side_by_side(digits: dict, scale: int) -> None:
 
 def figures(metrics: dict) -> None:
     """The table, the sharpness chart and what they say."""
-    rows = [{tr("method", "方法"): label(m) if m != "real" else tr("real digits", "真实数字"),
+    rows = [{tr("method", "方法"): label(m) if m != "real" else tr("Real digits", "真实数字"),
              tr("sharpness", "锐度"): f"{metrics[m]['sharpness']:.4f}",
-             tr("of the real digits'", "相对真实数字"): f"{metrics[m]['sharpness_vs_real']:.0%}",
+             tr("vs the real digits", "相对真实数字"): f"{metrics[m]['sharpness_vs_real']:.0%}",
              "PSNR (dB)": "—" if metrics[m]["psnr"] is None else f"{metrics[m]['psnr']:.2f}",
              tr("classifier accuracy", "分类器准确率"): f"{metrics[m]['accuracy']:.1%}"}
             for m in (*METHODS, "real")]
@@ -84,7 +84,7 @@ def differences(examples: list[dict], digits: dict, scale: int) -> None:
                   "reads.",
                   f"{len(examples)} 个留出数字：分类器以 90% 以上的把握把它们的 L1 + 对抗输出认成了与原数字不同的数字。"
                   "小图与两个数字都相符，网络清晰而令人信服地画出了另一个。每张图下方是分类器的判断。"))
-    for i, (col, ex) in enumerate(zip(st.columns(len(examples)), examples)):
+    for i, (col, ex) in enumerate(zip(st.columns(EXAMPLES), examples)):  # always as many: the same size
         for key, caption in (
                 ("input", label("input", scale)),
                 ("l1", tr(f"L1 only: read as {ex['l1_read_as']} ({ex['l1_confidence']:.0%})",
