@@ -143,3 +143,11 @@ def test_without_the_mnist_data_the_page_says_so_and_shows_the_recorded_figures(
     at.radio(key="sr_source").set_value("run").run()
     assert any("The MNIST digits are not here" in e.value for e in at.error)
     assert not at.button  # nothing to train with
+
+
+@pytest.mark.parametrize("source", ["bundled", "run"])
+def test_the_chinese_page_has_no_english_words_but_names_and_units(source):
+    from tests.test_zh_ui import ALLOWED, english_words
+    at = run_page(PAGE, timeout=120, app_lang="zh", sr_source=source, jobs_owner=secrets.token_urlsafe(18))
+    stray = english_words(at) - ALLOWED - {"PSNR", "dB", "SRGAN", "Ledig"}
+    assert not stray, sorted(stray)
