@@ -16,6 +16,7 @@ import streamlit as st
 from gan import superres as sr
 from gan.data import DatasetMissing
 from gan.hub import CheckpointError
+from gan.jobs import limits
 from ui import jobs
 from ui.errors import guard
 from ui.i18n import md, tr
@@ -77,7 +78,10 @@ def run_section() -> dict | None:
     job = jobs.mine(TAG)
     running = job is not None and job.running
     c1, c2 = st.columns(2)
-    steps = c1.select_slider(tr("Steps", "步数"), STEP_CHOICES, value=600, key=P + "steps", disabled=running,
+    cap = limits()["max_steps"]  # GAN_MAX_STEPS: this server's limit per run
+    options = [s for s in STEP_CHOICES if s <= cap] or [cap]
+    steps = c1.select_slider(tr("Steps", "步数"), options, value=max([s for s in options if s <= 600] or options[:1]),
+                             key=P + "steps", disabled=running,
                              help=tr("Both networks take this many steps, on the same batches of 32 digits.",
                                      "两个网络都训练这么多步，使用同样的批次（每批 32 个数字）。"))
     adv = c2.slider(tr("Adversarial weight", "对抗损失权重"), 0.0, 1.0, sr.SRConfig.adv_weight, 0.05,

@@ -370,8 +370,14 @@ def superres_main(args: argparse.Namespace) -> int:
     else:
         cfg = sr.SRConfig(steps=args.steps, scale=args.scale, adv_weight=args.adv_weight, batch_size=args.batch_size,
                           lr=args.lr, width=args.width, seed=args.seed).validate()
-        if args.out and Path(args.out).expanduser().is_file():
-            raise CliError(f"--out {args.out} is a file; give a folder")
+        if args.out:  # before training, so a folder that cannot be written costs no training
+            out = Path(args.out).expanduser()
+            if out.is_file():
+                raise CliError(f"--out {args.out} is a file; give a folder")
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise CliError(f"--out {args.out} cannot be created ({e.strerror or e})") from None
         load_start = os.getloadavg()[0]
         trainer = sr.SRTrainer(cfg)
         bar = None

@@ -411,13 +411,15 @@ def save_pair(pair: SRPair, folder: str | Path, card: str | None = None) -> Path
 
 def load_pair(folder: str | Path) -> SRPair:
     """A pair saved by :func:`save_pair`: size-checked safetensors, keys and shapes checked, strict."""
-    from .hub import CheckpointError, load_state_dict_file, strict_load
+    from .hub import MAX_TEXT_BYTES, CheckpointError, load_state_dict_file, strict_load
     folder = Path(folder)
     if not folder.is_dir():
         raise CheckpointError(f"super-resolution folder not found: {folder}")
     path = folder / "config.json"
     if not path.is_file():
         raise CheckpointError(f"{folder.name}: no config.json (expected a super-resolution folder)")
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise CheckpointError(f"{folder.name}/config.json is larger than {MAX_TEXT_BYTES // 1024} KB")
     try:
         config = json.loads(path.read_text())
         if config.get("model_type") != "superres":

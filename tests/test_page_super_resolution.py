@@ -151,3 +151,12 @@ def test_the_chinese_page_has_no_english_words_but_names_and_units(source):
     at = run_page(PAGE, timeout=120, app_lang="zh", sr_source=source, jobs_owner=secrets.token_urlsafe(18))
     stray = english_words(at) - ALLOWED - {"PSNR", "dB", "SRGAN", "Ledig"}
     assert not stray, sorted(stray)
+
+
+def test_the_step_choices_keep_to_the_servers_limit(monkeypatch):
+    monkeypatch.setenv("GAN_MAX_STEPS", "450")
+    at = run_page(PAGE, timeout=120, sr_source="run", jobs_owner=secrets.token_urlsafe(18))
+    assert at.select_slider(key="sr_steps").options == ["200", "400"] and at.select_slider(key="sr_steps").value == 400
+    monkeypatch.setenv("GAN_MAX_STEPS", "50")
+    at = run_page(PAGE, timeout=120, sr_source="run", jobs_owner=secrets.token_urlsafe(18))
+    assert at.select_slider(key="sr_steps").value == 50

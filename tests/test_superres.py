@@ -172,6 +172,9 @@ def test_a_broken_bundled_copy_is_refused_with_a_message(tmp_path):
         sr.load_pair(folder)
     with pytest.raises(CheckpointError, match="not found"):
         sr.load_pair(tmp_path / "nothing")
+    (folder / "config.json").write_text(" " * 2_000_000)
+    with pytest.raises(CheckpointError, match="larger than"):
+        sr.load_pair(folder)
 
 
 # ----------------------------------------------------------------------------- saving, config, networks
@@ -263,6 +266,11 @@ def test_cli_trains_and_saves_a_pair(tmp_path, capsys):
     (["--scale", "3"], "invalid choice"),
     (["--load", "/no/such/folder"], "not found"),
     (["--load", "cgan-mnist"], "not a super-resolution folder"),
+    (["--width", "10"], "multiple of 4"),
+    (["--lr", "nan"], "not a finite number"),
+    (["--steps", "1000000"], "steps must be between"),
+    (["--out", "/proc/version"], "is a file"),
+    (["--out", "/proc/no/such/folder"], "cannot be created"),
 ])
 def test_cli_bad_input_is_one_line_and_exit_2(args, message, capsys, monkeypatch):
     from gan import hub
