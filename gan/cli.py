@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
     add_stylize_parser(sub)
+    add_superres_parser(sub)
     return p
 
 
@@ -355,6 +356,99 @@ def stylize_main(args: argparse.Namespace) -> int:
         print(f"error: cannot write {out}: {e.strerror or e}", file=err)
         return 2
     print(f"wrote {out} ({result.size[0]}x{result.size[1]})")
+    return 0
+
+
+# ----------------------------------------------------------------------------- superres
+
+def add_superres_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``superres`` (MNIST super-resolution three ways) to a ``python -m gan`` sub-command parser."""
+    from .models.superres import SCALES
+    from .superres import BUNDLED_NAME, SRConfig
+
+    p = subparsers.add_parser(
+        "superres", help="MNIST super-resolution three ways: bicubic, a CNN trained with L1 only, and with L1 + "
+                         "an adversarial loss (SRGAN); trains both networks (or loads a saved pair) and measures them",
+        description="Train: python -m gan superres --steps 600 --out runs/sr. Measure a saved pair: "
+                    f"python -m gan superres --load {BUNDLED_NAME} (the bundled one) or --load FOLDER. Figures on "
+                    "the held-out MNIST digits 8000-9999: sharpness (mean gradient energy), PSNR, classifier accuracy.")
+    p.add_argument("--load", default=None, metavar="FOLDER",
+                   help=f"measure a saved pair instead of training ({BUNDLED_NAME}: the bundled one)")
+    p.add_argument("--steps", type=_positive_int, default=SRConfig.steps)
+    p.add_argument("--scale", type=int, default=SRConfig.scale, choices=SCALES,
+                   help="4: 7x7 -> 28x28 (default), 2: 14x14 -> 28x28")
+    p.add_argument("--adv-weight", type=_finite_float, default=SRConfig.adv_weight,
+                   help=f"weight of the adversarial loss next to L1 (default {SRConfig.adv_weight})")
+    p.add_argument("--batch-size", type=_positive_int, default=SRConfig.batch_size)
+    p.add_argument("--lr", type=_finite_float, default=SRConfig.lr)
+    p.add_argument("--width", type=_positive_int, default=SRConfig.width)
+    p.add_argument("--seed", type=int, default=SRConfig.seed)
+    p.add_argument("--out", default=None, help="folder to save the trained pair to (config.json, safetensors, README.md)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=superres_main)
+    return p
+
+
+def superres_main(args: argparse.Namespace) -> int:
+    """``python -m gan superres``: 0 on success, 2 on bad input (one line on stderr)."""
+    import json
+
+    from . import superres as sr
+
+    if args.load:
+        folder = sr.bundled_dir() if args.load == sr.BUNDLED_NAME else Path(args.load).expanduser()
+        pair = sr.load_pair(folder)
+    else:
+        cfg = sr.SRConfig(steps=args.steps, scale=args.scale, adv_weight=args.adv_weight, batch_size=args.batch_size,
+                          lr=args.lr, width=args.width, seed=args.seed).validate()
+        if args.out:  # before training, so a folder that cannot be written costs no training
+            out = Path(args.out).expanduser()
+            if out.is_file():
+                raise CliError(f"--out {args.out} is a file; give a folder")
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise CliError(f"--out {args.out} cannot be created ({e.strerror or e})") from None
+        load_start = os.getloadavg()[0]
+        trainer = sr.SRTrainer(cfg)
+        bar = None
+        if not args.quiet:
+            from tqdm import tqdm
+            bar = tqdm(total=cfg.steps, unit="step", dynamic_ncols=True, file=sys.stderr)
+        last = None
+        try:
+            for last in trainer.run():
+                if bar is not None:
+                    bar.update(last.step - bar.n)
+                    if last.losses:
+                        bar.set_postfix(L1=f"{last.losses['l1_only']:.3f}", L1_adv=f"{last.losses['l1_adv']:.3f}",
+                                        L_D=f"{last.losses['adv_d']:.3f}")
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+        finally:
+            if bar is not None:
+                bar.close()
+        if last is None or last.status != "done":
+            print(f"error: {last.message if last else 'no training happened'}", file=sys.stderr)
+            return 1
+        pair = trainer.pair
+        pair.info = {k: last.result[k] for k in ("steps", "seconds", "metrics", "examples")}
+        if args.out:
+            out = Path(args.out).expanduser()
+            command = (f"GAN_DATA_DIR=../shared/data OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '')} "
+                       if os.environ.get("OMP_NUM_THREADS") else "GAN_DATA_DIR=../shared/data ")
+            command += (f"python -m gan superres --steps {cfg.steps} --scale {cfg.scale} --adv-weight {cfg.adv_weight} "
+                        f"--batch-size {cfg.batch_size} --lr {cfg.lr} --width {cfg.width} --seed {cfg.seed} --out {out}")
+            import torch
+            conditions = (f"{torch.get_num_threads()} PyTorch thread(s) on {os.cpu_count()} CPU cores, load average "
+                          f"{load_start:.1f} at the start and {os.getloadavg()[0]:.1f} at the end")
+            sr.save_pair(pair, out, card=sr.model_card(pair, pair.info["metrics"], command=command,
+                                                       conditions=conditions))
+            print(f"saved {out} after {cfg.steps} steps ({pair.info['seconds']:.0f} s)", file=sys.stderr)
+    metrics = pair.info["metrics"] if not args.load else sr.analyse(pair)["metrics"]
+    print(json.dumps(metrics) if args.json else sr.format_table(metrics))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The one lifecycle of every long job: image training, the playground, style transfer, demos.
+"""The one lifecycle of every long job: image training, the playground, style transfer, super-resolution, demos.
 
 A job is started from a :class:`JobSpec` (plain data: kind, config, where to save) and runs in a
 *worker*: a thread of this process, or a spawned process at a lower OS priority than the server
@@ -265,11 +265,45 @@ def _cycle_engine(spec: JobSpec) -> Engine:
     return CycleEngine.from_spec(spec)
 
 
+def _superres_engine(spec: JobSpec) -> Engine:
+    from .superres import SRConfig, SRTrainer
+    return SuperResEngine(SRTrainer(SRConfig.from_dict(spec.config), started_at=spec.started_at))
+
+
+class SuperResEngine(Engine):
+    """Super-resolution (``gan.superres``): the L1-only and the L1 + adversarial network trained side by side."""
+
+    def __init__(self, trainer):
+        self.trainer = trainer
+
+    @property
+    def step(self) -> int:
+        return self.trainer.step
+
+    @property
+    def total_steps(self) -> int:
+        return self.trainer.total_steps
+
+    def run(self):
+        return self.trainer.run()
+
+    def request_stop(self) -> None:
+        self.trainer.stop_event.set()
+
+    def final_event(self, status: str, message: str):
+        return self.trainer.event(status, message)
+
+    def save(self, folder: Path) -> None:
+        from .superres import save_pair
+        save_pair(self.trainer.pair, folder)
+
+
 ENGINES: dict[str, Callable[[JobSpec], Engine]] = {
     "train": _train_engine,
     "style": _style_engine,
     "quality": _quality_engine,
     "cycle": _cycle_engine,
+    "superres": _superres_engine,
 }
 
 
