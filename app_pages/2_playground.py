@@ -248,8 +248,8 @@ with guard("playground"):
         step_g = c[2].button(tr("G step", "G 一步"), key=P + "step_g",
                              help=tr("One update of the generator only.", "只更新生成器一次。"))
         step_both = c[3].button(tr("Step", "一步"), key=P + "step_both",
-                                help=tr("One full step: D (as many times as set), then G.",
-                                        "完整的一步：先按设置更新 D，再更新 G。"))
+                                help=tr("One full step: D, then G, each as many times as set.",
+                                        "完整的一步：先更新 D，再更新 G，次数都按设置。"))
         reset = c[4].button(tr("Reset", "重置"), key=P + "reset")
         c[5].select_slider(tr("Speed (steps/s)", "速度（步/秒）"), list(SPEEDS), key=P + "speed",
                            format_func={**{s: s for s in SPEEDS}, "max": tr("max", "最快")}.__getitem__)

@@ -34,6 +34,7 @@ def at():
     wait_idle()
     app = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     app.session_state["playground_width"] = 16  # small and fast
+    app.session_state["playground_width_d"] = 16
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     yield app
@@ -346,3 +347,42 @@ def test_a_learning_rate_or_loss_change_mid_run_keeps_the_run_and_marks_the_curv
     assert {sh["x0"] for sh in curves["layout"]["shapes"]} == {3}  # the change is marked on the curves
     at.selectbox(key="playground_width").set_value(32).run()  # not changeable mid-run: a fresh start
     assert "step 0" in status(at)
+
+
+def run_a(app: AppTest):
+    from ui import jobs
+    return jobs.REGISTRY.latest(app.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:A")
+
+
+def test_d_has_its_own_size_and_k_g_updates_change_mid_run(at):
+    at.selectbox(key="playground_depth_d").select(3).run()
+    at.selectbox(key="playground_width_d").select(32).run()
+    at.button(key="playground_step_both").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    rec = run_a(at)
+    assert (rec.spec.config["width"], rec.spec.config["depth"]) == (16, 2)  # G as set
+    assert (rec.spec.config["width_d"], rec.spec.config["depth_d"]) == (32, 3)  # D as set
+    assert "D updated 1×, G updated 1×" in status(at)
+    at.select_slider(key="playground_g_steps").set_value(3).run()  # k: changes while the run goes on
+    assert run_a(at) is rec
+    end = time.monotonic() + 10
+    while not rec.changes and time.monotonic() < end:
+        time.sleep(0.05)
+    assert rec.changes == [{"step": 1, "changes": {"g_steps": 3}}]
+    at.button(key="playground_step_both").click().run()
+    assert "step 2" in status(at) and "D updated 2×, G updated 4×" in status(at)
+    at.selectbox(key="playground_width_d").select(64).run()  # D's shape: a fresh start
+    assert "step 0" in status(at)
+
+
+def test_ab_on_d_width_changes_only_d(at):
+    at.toggle(key="playground_ab").set_value(True).run()
+    at.selectbox(key="playground_ab_field").select("width_d").run()
+    at.selectbox(key="playground_ab_width_d").select(128).run()
+    at.button(key="playground_step_both").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    from ui import jobs
+    b = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:B")
+    assert (b.spec.config["width"], b.spec.config["width_d"]) == (16, 128)
+    assert run_a(at).spec.config["width_d"] is None  # A: D as wide as G
+    assert any("B: D's width = 128" in md.value for md in at.markdown)
