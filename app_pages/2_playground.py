@@ -17,7 +17,7 @@ import streamlit as st
 from gan.jobs import REGISTRY, limits
 from gan.toy.runs import fresh_runs, live_changes, record_metrics, signature
 from gan.train import TrainConfig
-from ui import jobs, model_diagram
+from ui import jobs, model_diagram, playground_files
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.playground_settings import P, SPEEDS, configs, init_state, settings_sidebar, widget_values
@@ -236,6 +236,8 @@ with guard("playground"):
         if stale:  # a setting changed that a run cannot take mid-way: start over from step 0
             forget_all()
             st.toast(tr("Settings changed: the playground was reset.", "设置已更改：游乐场已重置。"))
+        if playground_files.pending():  # a run loaded from a file: its jobs start paused at its step
+            playground_files.start_loaded(ensure_runs(cfgs, points, sig, paused=True))
         recs = records(cfgs)
         alive = [r for r in recs.values() if r is not None and r.running]
         training = any(not r.paused for r in alive)
@@ -256,6 +258,7 @@ with guard("playground"):
         st.toggle(tr("Slow motion: after a step, walk through its phases, a second each, with the batch's numbers",
                      "慢动作：每走一步后，逐个展示它的各个阶段（每个约一秒）和这一批数据的数值"),
                   key=model_diagram.SLOW_KEY)
+        playground_files.save_and_load(recs, points, training)
         for r in alive:
             jobs.control(r, "delay", delay())
 

@@ -386,3 +386,39 @@ def test_ab_on_d_width_changes_only_d(at):
     assert (b.spec.config["width"], b.spec.config["width_d"]) == (16, 128)
     assert run_a(at).spec.config["width_d"] is None  # A: D as wide as G
     assert any("B: D's width = 128" in md.value for md in at.markdown)
+
+
+def test_save_to_a_file_and_load_it_back_restores_the_run(at):
+    import numpy as np
+
+    from ui.playground_files import run_file
+    assert at.get("download_button")[0].disabled  # nothing to save yet
+    for _ in range(2):
+        at.button(key="playground_step_both").click().run()
+    at.select_slider(key="playground_lr_d").set_value(5e-3).run()  # a change mid-run, marked on the curves
+    at.button(key="playground_step_both").click().run()
+    rec = run_a(at)
+    assert rec.step == 3 and not at.get("download_button")[0].disabled
+    data = run_file({"A": rec}, None, {"ab": None})
+    plane = {k: np.array(rec.toy[k]) for k in ("d_grid", "fake")}
+    rows, changes = len(rec.history), list(rec.changes)
+    at.button(key="playground_reset").click().run()
+    at.selectbox(key="playground_loss").set_value("hinge").run()
+    assert "step 0" in status(at)
+    at.file_uploader(key="playground_upload").upload("run.zip", data, "application/zip").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Loaded (step: A 3)" in s.value for s in at.success)
+    assert at.session_state["playground_loss"] == "ns" and at.session_state["playground_lr_d"] == 5e-3
+    assert "step 3" in status(at) and "paused" in status(at)
+    back = run_a(at)
+    assert back is not rec and len(back.history) == rows and back.changes == changes
+    for k, v in plane.items():  # the same D surface, the same generated points for the same z
+        np.testing.assert_array_equal(np.array(back.toy[k]), v)
+    curves = next(s for s in chart_specs(at) if any(t.get("name") == "L_D" for t in s["data"]))
+    assert {sh["x0"] for sh in curves["layout"]["shapes"]} == {2}  # the change's mark came back
+    at.button(key="playground_step_both").click().run()
+    assert "step 4" in status(at) and len(back.history) == rows + 1  # goes on from there
+    at.file_uploader(key="playground_upload").upload("bad.zip", b"not a zip", "application/zip").run()
+    assert any("That file cannot be loaded: this is not a saved playground run (not a zip file)" in e.value
+               for e in at.error)
+    assert run_a(at) is back and "step 4" in status(at)  # a bad file changes nothing

@@ -184,6 +184,22 @@ def load_runs(data: bytes, *, max_bytes: int = MAX_BYTES, **overrides) -> SavedR
     return restore(meta, tensors, configs, saved_points(meta))
 
 
+def resume_event(trainer: Trainer, history: list[dict]):
+    """The event a loaded run shows until its next step: its step and counts, and the numbers of the last
+    row of its history (what the diagram and the headline numbers read)."""
+    from ..train import TrainEvent
+    row = history[-1] if history else {}
+
+    def num(key: str) -> float:
+        v = row.get(key)
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else float("nan")
+    kind = row.get("kind") if row.get("kind") in ("both", "d", "g") else "both"
+    return TrainEvent(step=trainer.step, total_steps=trainer.total_steps, loss_d=num("loss_d"), loss_g=num("loss_g"),
+                      d_real=num("d_real"), d_fake=num("d_fake"), grad_norm_d=num("grad_norm_d"),
+                      grad_norm_g=num("grad_norm_g"), images_per_sec=0.0, elapsed=0.0, message="loaded from a file",
+                      kind=kind, d_updates=trainer.d_updates, g_updates=trainer.g_updates)
+
+
 def _with(cfg: TrainConfig, overrides: dict) -> TrainConfig:
     from dataclasses import replace
     return replace(cfg, **overrides) if overrides else cfg
