@@ -200,7 +200,9 @@ def live_views(cfgs, points, sig) -> None:
 
     def model() -> None:
         with guard("playground diagram"):
-            rec = records(["A"])["A"]
+            runs = records(cfgs)
+            model_diagram.slow_play_tick(list(runs.values()))  # Play in slow motion: the next step when due
+            rec = runs["A"]
             model_diagram.draw(rec, rec is not None and rec.running and not rec.paused)
 
     def diagram_every(found: list[jobs.Job]) -> float | None:
@@ -240,7 +242,8 @@ with guard("playground"):
             playground_files.start_loaded(ensure_runs(cfgs, points, sig, paused=True))
         recs = records(cfgs)
         alive = [r for r in recs.values() if r is not None and r.running]
-        training = any(not r.paused for r in alive)
+        model_diagram.sync_slow_play(alive)
+        training = any(not r.paused for r in alive) or model_diagram.slow_play_on()
 
         c = st.columns([1.2, 1, 1, 1, 1, 2.2], vertical_alignment="bottom")
         play = c[0].button(tr("Pause", "暂停") if training else tr("Play", "开始"), key=P + "play", type="primary",
@@ -255,14 +258,17 @@ with guard("playground"):
         reset = c[4].button(tr("Reset", "重置"), key=P + "reset")
         c[5].select_slider(tr("Speed (steps/s)", "速度（步/秒）"), list(SPEEDS), key=P + "speed",
                            format_func={**{s: s for s in SPEEDS}, "max": tr("max", "最快")}.__getitem__)
-        st.toggle(tr("Slow motion: after a step, walk through its phases, a second each, with the batch's numbers",
-                     "慢动作：每走一步后，逐个展示它的各个阶段（每个约一秒）和这一批数据的数值"),
+        st.toggle(tr("Slow motion: walk through each step's phases, a second each, with the batch's numbers "
+                     "(the step buttons and Play)",
+                     "慢动作：逐个展示每一步的各个阶段（每个约一秒）和这一批数据的数值（单步按钮和“开始”都适用）"),
                   key=model_diagram.SLOW_KEY)
         playground_files.save_and_load(recs, points, training)
         for r in alive:
             jobs.control(r, "delay", delay())
 
         changed = False
+        if reset or play or step_d or step_g or step_both:
+            model_diagram.stop_slow_play()
         if reset:
             forget_all()
             changed = True
@@ -271,9 +277,12 @@ with guard("playground"):
                 jobs.control(r, "pause")
             changed = True
         elif play:
-            started = ensure_runs(cfgs, points, sig, paused=False)
+            slow = model_diagram.slow_motion_on()  # slow motion: the jobs stay paused, the diagram steps them
+            started = ensure_runs(cfgs, points, sig, paused=slow)
             for r in (started or {}).values():
-                jobs.control(r, "resume")
+                jobs.control(r, "pause" if slow else "resume")
+            if slow and started:
+                model_diagram.start_slow_play()
             changed = started is not None
         elif step_d or step_g or step_both:
             started = ensure_runs(cfgs, points, sig, paused=True)

@@ -422,3 +422,50 @@ def test_save_to_a_file_and_load_it_back_restores_the_run(at):
     assert any("That file cannot be loaded: this is not a saved playground run (not a zip file)" in e.value
                for e in at.error)
     assert run_a(at) is back and "step 4" in status(at)  # a bad file changes nothing
+
+
+def test_play_in_slow_motion_walks_each_step_then_takes_the_next(at):
+    at.toggle(key="playground_slowmo").set_value(True).run()
+    at.button(key="playground_play").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.button(key="playground_play").label == "Pause"
+    seen = []  # (phase, step, diagram) each time the phase changes
+    end = time.monotonic() + 20
+    while time.monotonic() < end:
+        body = diagram_html(at)
+        phase = body.split('data-phase="', 1)[1].split('"', 1)[0]
+        step = run_a(at).step
+        if not seen or seen[-1][0] != phase:
+            seen.append((phase, step, body))
+        if len([p for p, _, _ in seen if p == "generate"]) == 2:
+            break
+        time.sleep(0.25)
+        at.run()
+    phases = [p for p, _, _ in seen]
+    assert phases[:6] == ["generate", "classify", "update_d", "update_g", "repeat", "generate"], phases
+    steps = [s for _, s, _ in seen]
+    assert steps[1:5] == [1, 1, 1, 1] and steps[5] in (1, 2), steps  # one step per walk: no training in between
+    by = {p: b for p, _, b in seen[:5]}
+    assert "D(x) = " in by["classify"] and "|∇D|" not in by["classify"]
+    assert "|∇D|" in by["update_d"] and "|∇G|" in by["update_g"]
+    assert "slow motion" in status(at)
+    at.button(key="playground_play").click().run()  # Pause
+    assert at.button(key="playground_play").label == "Play" and "paused" in status(at)
+    step = run_a(at).step
+    time.sleep(5.5)
+    at.run()
+    assert run_a(at).step == step  # paused: no more steps
+
+
+def test_slow_motion_switched_on_while_playing_slows_the_run_and_off_speeds_it_up(at):
+    at.button(key="playground_play").click().run()
+    time.sleep(0.5)
+    at.run()
+    assert "training ·" in status(at) or status(at).endswith("training")
+    at.toggle(key="playground_slowmo").set_value(True).run()
+    assert "training in slow motion" in status(at) and run_a(at).paused
+    assert at.button(key="playground_play").label == "Pause"
+    at.toggle(key="playground_slowmo").set_value(False).run()
+    assert not run_a(at).paused and "slow motion" not in status(at)
+    at.button(key="playground_play").click().run()
+    assert "paused" in status(at)

@@ -1,8 +1,11 @@
 """The playground's model diagram: the part at work lit for the last step (D step, G step, Step, Play),
 and slow motion, which walks through one step's phases about a second each with the batch's numbers.
+Play in slow motion takes one full step, walks through its phases, then takes the next (the jobs stay
+paused and the diagram's fragment asks for each step: :func:`slow_play_tick`).
 
 Drawing is ``gan.plots.diagram``; this module only decides which phase to show and when.
-Session state (prefix ``playground_diagram_``): the step being shown in slow motion and when it began.
+Session state (prefix ``playground_diagram_``): the step being shown in slow motion and when it began,
+and whether Play runs in slow motion.
 """
 from __future__ import annotations
 
@@ -13,10 +16,12 @@ import streamlit as st
 
 from gan.jobs import Job
 from gan.plots import diagram
+from ui import jobs
 from ui.i18n import tr
 
 K = "playground_diagram_"
 SLOW_KEY = "playground_slowmo"  # the slow-motion toggle's key
+PLAY_KEY = K + "play"  # Play runs in slow motion
 PHASE_S = 1.0  # slow motion: seconds per phase
 PLAY_PHASE_S = 0.25  # while playing: the lit part moves on this often (the loop at work)
 VALUE_KEYS = ("d_real", "d_fake", "loss_d", "loss_g", "grad_norm_d", "grad_norm_g")
@@ -39,10 +44,57 @@ def event_values(job: Job | None) -> dict:
     return {k: getattr(ev, k) for k in VALUE_KEYS if isinstance(getattr(ev, k, None), float)}
 
 
-def start_slow_motion(kind: str) -> None:
-    """Called right after a step of ``kind`` was taken: show its phases one by one from now on."""
+def start_slow_motion(kind: str, before: int | None = None) -> None:
+    """Called when a step of ``kind`` was taken: show its phases one by one from now on. ``before``: the
+    step counter before it, when its numbers may not have arrived yet (none are shown until they have)."""
     if st.session_state.get(SLOW_KEY):
-        st.session_state[K + "shown"] = {"kind": kind, "t0": time.monotonic()}
+        st.session_state[K + "shown"] = {"kind": kind, "t0": time.monotonic(), "before": before}
+
+
+def slow_play_on() -> bool:
+    """Whether Play runs in slow motion now."""
+    return bool(st.session_state.get(PLAY_KEY)) and slow_motion_on()
+
+
+def start_slow_play() -> None:
+    st.session_state[PLAY_KEY] = True
+
+
+def stop_slow_play() -> None:
+    st.session_state.pop(PLAY_KEY, None)
+
+
+def sync_slow_play(alive: list[Job]) -> None:
+    """Slow motion switched on while playing: go on in slow motion; switched off: play at full speed."""
+    if st.session_state.get(PLAY_KEY) and not slow_motion_on():
+        stop_slow_play()
+        for r in alive:
+            jobs.control(r, "resume")
+    elif slow_motion_on() and any(not r.paused for r in alive):
+        for r in alive:
+            jobs.control(r, "pause")
+        start_slow_play()
+
+
+def walk_done() -> bool:
+    """Whether the step shown in slow motion has been walked through, "repeat" included."""
+    shown = st.session_state.get(K + "shown")
+    return not shown or time.monotonic() - shown["t0"] >= PHASE_S * (len(diagram.phases(shown["kind"])) + 1)
+
+
+def slow_play_tick(runs: list[Job | None]) -> None:
+    """Play in slow motion: once the last step has been walked through, take the next full step."""
+    if not slow_play_on():
+        return
+    alive = [r for r in runs if r is not None and r.running]
+    if not alive:
+        stop_slow_play()
+        return
+    if walk_done():
+        before = alive[0].step
+        for r in alive:
+            jobs.control(r, "step", "both")
+        start_slow_motion("both", before)
 
 
 def slow_motion_on() -> bool:
@@ -52,9 +104,9 @@ def slow_motion_on() -> bool:
 def slow_motion_running() -> bool:
     """True while a slow-motion step is still being played back (the page keeps polling meanwhile)."""
     shown = st.session_state.get(K + "shown")
-    if not shown or not slow_motion_on():
+    if not slow_motion_on():
         return False
-    return time.monotonic() - shown["t0"] < PHASE_S * (len(diagram.phases(shown["kind"])) + 1)
+    return slow_play_on() or (bool(shown) and not walk_done())
 
 
 def current_phase(job: Job | None, training: bool) -> str:
@@ -77,6 +129,9 @@ def draw(job: Job | None, training: bool, width: int = 520) -> str:
     """Draw the diagram for ``job`` (run A) and return the phase drawn."""
     phase = current_phase(job, training)
     vals = event_values(job)
+    shown = st.session_state.get(K + "shown")
+    if shown and slow_motion_on() and shown.get("before") is not None and (job is None or job.step <= shown["before"]):
+        vals = {}  # the step's numbers have not arrived yet
     if phase in diagram.LIT and phase not in ("initialise", "idle"):
         vals = diagram.values_seen(phase, vals)
     elif phase == "initialise":

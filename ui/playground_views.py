@@ -6,7 +6,7 @@ import streamlit as st
 from gan.plots import raster, toy, training
 from gan.toy.snapshots import diverging
 from gan.train import TrainConfig
-from ui import jobs
+from ui import jobs, model_diagram
 from ui.i18n import tr
 from ui.playground_settings import P, SHOW_LAYERS, b_label, text
 from ui.sidebar import presenting
@@ -17,7 +17,8 @@ def status_line(label: str, rec: jobs.Job | None, step: int) -> str:
     if rec is None:
         state = tr("ready", "就绪")
     elif rec.running:
-        state = tr("paused", "已暂停") if rec.paused else tr("training", "训练中")
+        state = tr("training", "训练中") if not rec.paused else (
+            tr("training in slow motion", "慢动作训练中") if model_diagram.slow_play_on() else tr("paused", "已暂停"))
     else:
         status = rec.last.status if rec.last is not None else "stopped"
         state = {"done": tr("finished", "已完成"), "failed": tr("failed", "失败")}.get(status, tr("stopped", "已停止"))
