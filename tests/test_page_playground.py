@@ -137,21 +137,32 @@ def pictures(app: AppTest) -> list[str]:
     return [url for img in app.get("image") for url in img.value]
 
 
+def canvas_planes(app: AppTest) -> list[dict]:
+    """The planes the browser draws itself (ui.plane_canvas), read back from their payloads."""
+    from gan.plots.compact import read_payload
+    return [read_payload(e.proto.bytes) for e in app.get("bidi_component")]
+
+
 def test_training_shows_pictures_and_pausing_brings_the_interactive_charts_back(at):
-    assert len(chart_specs(at)) == 3 and not pictures(at)  # ready: interactive plane, curves, coverage
+    import numpy as np
+    assert len(chart_specs(at)) == 3 and not pictures(at) and not canvas_planes(at)  # ready: interactive charts
     at.button(key="playground_play").click().run()
     time.sleep(0.8)
     at.run()
     assert not at.exception
-    first = pictures(at)
-    # the plane, the two curve panels and the four coverage panels (ring: modes, high quality, JS, KL)
-    assert len(first) == 7 and not chart_specs(at)
+    first, plane = pictures(at), canvas_planes(at)
+    # the plane drawn by the browser; the two curve panels and the four coverage panels (ring: modes, high
+    # quality, JS, KL) as pictures
+    assert len(plane) == 1 and len(first) == 6 and not chart_specs(at)
+    assert plane[0]["step"] > 0 and plane[0]["show"]["arrows"] and not plane[0]["show"]["manifold"]
     legends = [m.value for m in at.markdown if m.allow_html]
     assert any("real data" in m and "generated G(z)" in m for m in legends)  # the plane's legend
     assert any("L_D at equilibrium = 1.39" in m for m in legends)  # the curves' legend
     time.sleep(0.8)
     at.run()
-    assert pictures(at)[0] != first[0]  # a new picture of the plane: G and D moved
+    later = canvas_planes(at)[0]
+    assert later["step"] > plane[0]["step"] and not np.array_equal(later["fake"], plane[0]["fake"])  # G moved
+    assert pictures(at)[0] != first[0]  # and the curves were redrawn
     at.session_state["app_lang"] = "zh"
     at.run()
     assert any("真实数据" in m.value for m in at.markdown if m.allow_html)  # the legend follows the language

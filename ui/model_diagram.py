@@ -23,7 +23,7 @@ K = "playground_diagram_"
 SLOW_KEY = "playground_slowmo"  # the slow-motion toggle's key
 PLAY_KEY = K + "play"  # Play runs in slow motion
 PHASE_S = 1.0  # slow motion: seconds per phase
-PLAY_PHASE_S = 0.25  # while playing: the lit part moves on this often (the loop at work)
+PLAY_REFRESH_S = 1.0  # while playing: the numbers refresh this often (the browser moves the lit part itself)
 VALUE_KEYS = ("d_real", "d_fake", "loss_d", "loss_g", "grad_norm_d", "grad_norm_g")
 
 
@@ -110,15 +110,14 @@ def slow_motion_running() -> bool:
 
 
 def current_phase(job: Job | None, training: bool) -> str:
-    """The phase to draw now: slow motion's, the loop's while playing, or the last step's update."""
+    """The phase to draw now: slow motion's, "loop" while playing, or the last step's update."""
     shown = st.session_state.get(K + "shown")
     if shown and slow_motion_on():
         ph = diagram.phases(shown["kind"])
         i = int((time.monotonic() - shown["t0"]) / PHASE_S)
         return ph[i] if i < len(ph) else "repeat"
     if training:
-        ph = diagram.phases("both")
-        return ph[int(time.monotonic() / PLAY_PHASE_S) % len(ph)]
+        return "loop"
     last = job.last if job is not None else None
     if last is None or job.step == 0:
         return "initialise"
