@@ -185,10 +185,18 @@ def live_views(cfgs, points, sig) -> None:
     plane 5, the canvas 10 or more (bench/playground.py --browser). Paused or stopped, the same views
     are interactive charts again.
     """
-    def every(fast: float):
+    def every(fast: float, slow_play: float | None = None):
         def interval(found: list[jobs.Job]) -> float | None:
             alive = [r for r in found if r.running]
-            return (fast if any(not r.paused for r in alive) else POLL_PAUSED_S) if alive else None
+            if not alive:
+                return None
+            if model_diagram.slow_play_on():  # a step every few seconds
+                return slow_play or fast
+            if any(not r.paused for r in alive):
+                return fast
+            # paused: keep polling, except while slow motion walks through a step (nothing else changes then,
+            # and redrawing the interactive charts would hold up the diagram's phases)
+            return None if model_diagram.slow_motion_running() else POLL_PAUSED_S
         return interval
 
     def plane() -> None:
@@ -213,7 +221,7 @@ def live_views(cfgs, points, sig) -> None:
             return 0.25
         return every(model_diagram.PLAY_REFRESH_S)(found)
 
-    jobs.live(lambda: list(records(cfgs).values()), [(model, diagram_every), (plane, every(POLL_RUNNING_S)),
+    jobs.live(lambda: list(records(cfgs).values()), [(model, diagram_every), (plane, every(POLL_RUNNING_S, 0.5)),
                                                      (curves, every(CURVES_RUNNING_S))])
 
 
@@ -260,12 +268,12 @@ with guard("playground"):
                                         "完整的一步：先更新 D，再更新 G，次数都按设置。"))
         reset = c[4].button(tr("Reset", "重置"), key=P + "reset")
         c[5].select_slider(tr("Speed (steps/s)", "速度（步/秒）"), list(SPEEDS), key=P + "speed",
-                           format_func={**{s: s for s in SPEEDS}, "max": tr("max", "最快")}.__getitem__)
+                           # the same labels in every language: the browser keeps the value by its label
+                           format_func={**{s: s for s in SPEEDS}, "max": "∞"}.__getitem__)
         st.toggle(tr("Slow motion: walk through each step's phases, a second each, with the batch's numbers "
                      "(the step buttons and Play)",
                      "慢动作：逐个展示每一步的各个阶段（每个约一秒）和这一批数据的数值（单步按钮和“开始”都适用）"),
                   key=model_diagram.SLOW_KEY)
-        playground_files.save_and_load(recs, points, training)
         for r in alive:
             jobs.control(r, "delay", delay())
 
@@ -300,6 +308,7 @@ with guard("playground"):
         if changed:
             st.rerun()  # redraw the buttons for the new state
 
+        playground_files.save_and_load(records(cfgs), points, training)  # (a step may have started the runs)
         live_views(cfgs, points, sig)
 
 with st.expander(tr("How to read the playground, and what to try", "如何看懂游乐场，以及可以尝试什么"),

@@ -4,8 +4,9 @@ Play in slow motion takes one full step, walks through its phases, then takes th
 paused and the diagram's fragment asks for each step: :func:`slow_play_tick`).
 
 Drawing is ``gan.plots.diagram``; this module only decides which phase to show and when.
-Session state (prefix ``playground_diagram_``): the step being shown in slow motion and when it began,
-and whether Play runs in slow motion.
+Session state (prefix ``playground_diagram_``): the step being shown in slow motion, its phase and since
+when that phase has been on screen, and whether Play runs in slow motion. A phase moves on once it has
+been drawn and shown for PHASE_S, so a slow server (a long script run right after a step) never skips one.
 """
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def start_slow_motion(kind: str, before: int | None = None) -> None:
     """Called when a step of ``kind`` was taken: show its phases one by one from now on. ``before``: the
     step counter before it, when its numbers may not have arrived yet (none are shown until they have)."""
     if st.session_state.get(SLOW_KEY):
-        st.session_state[K + "shown"] = {"kind": kind, "t0": time.monotonic(), "before": before}
+        st.session_state[K + "shown"] = {"kind": kind, "i": 0, "since": None, "before": before}
 
 
 def slow_play_on() -> bool:
@@ -79,7 +80,8 @@ def sync_slow_play(alive: list[Job]) -> None:
 def walk_done() -> bool:
     """Whether the step shown in slow motion has been walked through, "repeat" included."""
     shown = st.session_state.get(K + "shown")
-    return not shown or time.monotonic() - shown["t0"] >= PHASE_S * (len(diagram.phases(shown["kind"])) + 1)
+    return not shown or (shown["i"] == len(diagram.phases(shown["kind"])) and shown["since"] is not None
+                         and time.monotonic() - shown["since"] >= PHASE_S)
 
 
 def slow_play_tick(runs: list[Job | None]) -> None:
@@ -113,9 +115,13 @@ def current_phase(job: Job | None, training: bool) -> str:
     """The phase to draw now: slow motion's, "loop" while playing, or the last step's update."""
     shown = st.session_state.get(K + "shown")
     if shown and slow_motion_on():
-        ph = diagram.phases(shown["kind"])
-        i = int((time.monotonic() - shown["t0"]) / PHASE_S)
-        return ph[i] if i < len(ph) else "repeat"
+        ph = diagram.phases(shown["kind"]) + ["repeat"]
+        now = time.monotonic()
+        if shown["since"] is None:  # first drawn now
+            shown["since"] = now
+        elif now - shown["since"] >= PHASE_S and shown["i"] < len(ph) - 1:
+            shown["i"], shown["since"] = shown["i"] + 1, now
+        return ph[shown["i"]]
     if training:
         return "loop"
     last = job.last if job is not None else None

@@ -71,8 +71,8 @@ def grad_caption(median: float) -> str:
 
 
 def is_training(rec: jobs.Job | None) -> bool:
-    """Whether ``rec`` is a run that trains right now (alive and not paused)."""
-    return rec is not None and rec.running and not rec.paused
+    """Whether ``rec`` is a run that trains right now (alive and not paused, or stepped by Play in slow motion)."""
+    return rec is not None and rec.running and (not rec.paused or model_diagram.slow_play_on())
 
 
 def picture_width(multi: bool) -> int:
