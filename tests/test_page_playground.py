@@ -155,6 +155,7 @@ def test_training_shows_pictures_and_pausing_brings_the_interactive_charts_back(
     # quality, JS, KL) as pictures
     assert len(plane) == 1 and len(first) == 6 and not chart_specs(at)
     assert plane[0]["step"] > 0 and plane[0]["show"]["arrows"] and not plane[0]["show"]["manifold"]
+    assert at.get("download_button")[0].disabled  # saving waits for a pause
     legends = [m.value for m in at.markdown if m.allow_html]
     assert any("real data" in m and "generated G(z)" in m for m in legends)  # the plane's legend
     assert any("L_D at equilibrium = 1.39" in m for m in legends)  # the curves' legend

@@ -67,8 +67,9 @@ def save_and_load(recs: dict, points, training: bool) -> None:
             c1.caption(tr("Take a step or press Play first: there is nothing to save yet.",
                           "请先走一步或按“开始”：现在还没有可保存的内容。"))
         else:
-            c1.caption(tr("Weights, optimiser state, settings, step and curves, in a zip (safetensors and JSON).",
-                          "权重、优化器状态、设置、步数和曲线，打包为 zip（safetensors 和 JSON）。"))
+            c1.caption(tr("Weights, optimiser state, settings, step and curves, in a zip (safetensors and JSON: "
+                          "numbers and text, nothing that runs code).",
+                          "权重、优化器状态、设置、步数和曲线，保存在一个压缩文件里（只有数值和文本，没有会执行的代码）。"))
         c2.file_uploader(tr("Load a saved run", "载入保存的训练"), type=["zip"], key=P + "upload", on_change=on_upload)
         kind, text = st.session_state.pop(MESSAGE, (None, None))
         if kind == "error":

@@ -131,6 +131,15 @@ def test_playground_plays_and_pauses(page, server):
         assert time.monotonic() < deadline, "the step counter did not move while playing"
         time.sleep(0.2)
     shot(page, "playground-training")
+    # the diagram's lit part goes round a step's phases by itself (an animation in the browser)
+    assert page.get_attribute('[data-testid="gan-diagram"]', "data-phase") == "loop"
+    lit_now = ("() => Array.from(document.querySelectorAll('[data-testid=gan-diagram] g[data-lit=loop]'))"
+               ".filter(g => getComputedStyle(g).opacity !== '0').map(g => g.dataset.node).join(',')")
+    lit, deadline = set(), time.monotonic() + 10
+    while len(lit) < 3:
+        assert time.monotonic() < deadline, f"the diagram's lit part did not move: {lit}"
+        lit.add(page.evaluate(lit_now))
+        time.sleep(0.07)
     # while training the plane is a canvas the browser draws (the curves are pictures): new snapshots arrive
     main = page.get_by_test_id("stMain")
     plane = main.locator("canvas[data-testid=gan-plane]")
