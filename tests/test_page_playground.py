@@ -481,3 +481,40 @@ def test_slow_motion_switched_on_while_playing_slows_the_run_and_off_speeds_it_u
     assert not run_a(at).paused and "slow motion" not in status(at)
     at.button(key="playground_play").click().run()
     assert "paused" in status(at)
+
+
+def test_a_run_on_your_own_points_loads_back_with_its_points(at):
+    import numpy as np
+
+    from ui.playground_files import run_file
+    at.selectbox(key="playground_dataset").select("custom").run()
+    at.button(key="playground_step_both").click().run()
+    rec = run_a(at)
+    points = np.array(at.session_state["playground_points"])
+    data = run_file({"A": rec}, points, {"ab": None})
+    at.button(key="playground_reset").click().run()
+    at.selectbox(key="playground_dataset").select("ring").run()
+    at.file_uploader(key="playground_upload").upload("run.zip", data, "application/zip").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["playground_dataset"] == "custom"
+    np.testing.assert_array_equal(np.array(at.session_state["playground_points"]), points)
+    assert "step 1" in status(at) and run_a(at) is not rec
+    np.testing.assert_array_equal(np.array(run_a(at).toy["d_grid"]), np.array(rec.toy["d_grid"]))
+
+
+def test_an_ab_pair_loads_back_with_run_b_and_its_setting(at):
+    from ui import jobs
+    from ui.playground_files import run_file
+    at.toggle(key="playground_ab").set_value(True).run()
+    at.selectbox(key="playground_ab_loss").select("lsgan").run()
+    at.button(key="playground_step_both").click().run()
+    b = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:B")
+    data = run_file({"A": run_a(at), "B": b}, None, {"ab": ["loss", "lsgan"]})
+    at.button(key="playground_reset").click().run()
+    at.toggle(key="playground_ab").set_value(False).run()
+    at.file_uploader(key="playground_upload").upload("run.zip", data, "application/zip").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["playground_ab"] and at.session_state["playground_ab_loss"] == "lsgan"
+    b2 = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:B")
+    assert b2 is not b and b2.step == 1 and b2.spec.config["loss"] == "lsgan" and run_a(at).step == 1
+    assert any("B: loss = least squares" in md.value for md in at.markdown)
