@@ -21,7 +21,7 @@ from ui import jobs, model_diagram, playground_files
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.playground_settings import P, SPEEDS, configs, init_state, settings_sidebar, widget_values
-from ui.playground_views import draw_curves, draw_plane
+from ui.playground_views import draw_curves, draw_plane, layer_switches
 from ui.points_editor import points_editor
 from ui.sidebar import presenting
 
@@ -156,7 +156,8 @@ def step_runs(recs: dict[str, jobs.Job], kind) -> None:
 # --- live views -------------------------------------------------------------------------------------
 
 def gather(cfgs: dict[str, TrainConfig], points: np.ndarray | None, sig: str, *, pump: bool) -> tuple:
-    """(records, snapshots, metrics, histories) per run label; ``pump`` drains the jobs' queues first."""
+    """(records, snapshots, metrics, histories) per run label; ``pump`` first records the metrics of each
+    run's latest snapshot (once a second, by the curves: JS, KL and modes cost a few ms a snapshot)."""
     recs = records(list(cfgs))
     fresh = None if all(recs.values()) else fresh_view(cfgs, points, sig)
     snaps, metrics, histories = {}, {}, {}
@@ -201,12 +202,12 @@ def live_views(cfgs, points, sig) -> None:
 
     def plane() -> None:
         with guard("playground views"):
-            recs, snaps, metrics, _ = gather(cfgs, points, sig, pump=True)
-            draw_plane(cfgs, recs, snaps, metrics)
+            recs, snaps, _, _ = gather(cfgs, points, sig, pump=False)
+            draw_plane(cfgs, recs, snaps)
 
     def curves() -> None:
         with guard("playground curves"):
-            recs, _, metrics, histories = gather(cfgs, points, sig, pump=False)
+            recs, _, metrics, histories = gather(cfgs, points, sig, pump=True)
             draw_curves(cfgs, recs, metrics, histories)
 
     def model() -> None:
@@ -221,8 +222,10 @@ def live_views(cfgs, points, sig) -> None:
             return 0.25
         return every(model_diagram.PLAY_REFRESH_S)(found)
 
-    jobs.live(lambda: list(records(cfgs).values()), [(model, diagram_every), (plane, every(POLL_RUNNING_S, 0.5)),
-                                                     (curves, every(CURVES_RUNNING_S))])
+    runs = lambda: list(records(cfgs).values())  # noqa: E731
+    jobs.live(runs, [(model, diagram_every)])
+    layer_switches()  # between the diagram and the plane, outside the plane's fragment (it runs 12 times a second)
+    jobs.live(runs, [(plane, every(POLL_RUNNING_S, 0.5)), (curves, every(CURVES_RUNNING_S))])
 
 
 # --- page -------------------------------------------------------------------------------------------

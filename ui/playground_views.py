@@ -97,17 +97,17 @@ def legend_html(show: dict[str, bool], txt: dict[str, str]) -> str:
     return '<div style="font-size:0.85em;margin-top:-0.6em">' + " &nbsp; ".join(items) + "</div>"
 
 
-def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: dict) -> None:
-    """The fast views: the layer switches, the status line(s) and the plane(s).
+def layer_switches() -> None:
+    """A checkbox per layer of the plane (what draw_plane shows)."""
+    for col, (name, (en, zh)) in zip(st.columns(len(SHOW_LAYERS)), SHOW_LAYERS.items()):
+        col.checkbox(tr(en, zh), key=P + "show_" + name)
 
-    ``recs``, ``snaps`` and ``metrics`` map each run label to its job (or None), its latest snapshot and
-    its metric rows.
-    """
+
+def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict) -> None:
+    """The fast views: the status line(s) and the plane(s) with the layers the switches show. ``recs`` and
+    ``snaps`` map each run label to its job (or None) and its latest snapshot."""
     labels = list(cfgs)
     show = {name: bool(st.session_state.get(P + "show_" + name)) for name in SHOW_LAYERS}
-    cols = st.columns(len(SHOW_LAYERS))
-    for col, (name, (en, zh)) in zip(cols, SHOW_LAYERS.items()):
-        col.checkbox(tr(en, zh), key=P + "show_" + name)
     for k in labels:
         rec = recs[k]
         if rec is not None and rec.last is not None and rec.last.status == "failed":
