@@ -1,6 +1,6 @@
 """How fast the 2D playground can train and redraw, without a browser.
 
-    python bench/playground.py [--seconds 4] [--browser]
+    python bench/playground.py [--seconds 4] [--browser] [--port 8599]
 
 1. Figure updates/s: building the plane, curve and coverage figures and serialising them as
    ``st.plotly_chart`` does (to_dict + to_json), for one run and for A/B, with 5,000-row histories
@@ -9,8 +9,10 @@
    with PyTorch's default intra-op threads and with one thread as the page uses, alone and while the
    main thread redraws figures in a loop (the GIL is shared, as in the server process).
 3. With ``--browser``: a real ``streamlit run`` server and headless Chromium; presses Play and counts
-   how often the step counter on the page changes (the fragment's visible update rate) and how often
-   the live plane's picture changes.
+   how often the step counter on the page changes (the fragment's visible update rate) and how many
+   distinct training snapshots the browser draws on the plane's canvas (its ``data-step`` changes).
+4. The compact payload the canvas is fed (``gan.plots.compact``): packing rate and size, beside the
+   JPEG picture it replaced.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from dataclasses import asdict  # noqa: E402
 
 from gan.jobs import JobSpec, Registry  # noqa: E402
-from gan.plots import raster, toy, training  # noqa: E402
+from gan.plots import compact, raster, toy, training  # noqa: E402
 from gan.toy.snapshots import snapshot_metrics  # noqa: E402
 from gan.train import TrainConfig, Trainer  # noqa: E402
 
@@ -89,6 +91,17 @@ def picture_rate(labels, seconds: float) -> tuple[float, float, int]:
     return rates[0], rates[1], size
 
 
+def payload_rate(seconds: float) -> tuple[float, int]:
+    """(payloads packed per second, bytes of one) for the live plane the browser draws."""
+    snap = Trainer(config()).toy_snapshot()
+    size = len(compact.plane_payload(snap, size=560))
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        compact.plane_payload(snap, size=560)
+        n += 1
+    return n / (time.perf_counter() - t0), size
+
+
 def render_rate(labels, seconds: float, validate: bool = False) -> tuple[float, int]:
     t = Trainer(config())
     snap = t.toy_snapshot()
@@ -131,15 +144,16 @@ def train_rate(trainer_cls, seconds: float, draw: bool) -> tuple[float, float, f
 
 
 WATCH = """() => {
-  window.__seen = {text: null, src: null, nText: 0, nSrc: 0};
+  const canvas = () => document.querySelector('canvas[data-testid=gan-plane]');
+  window.__seen = {text: null, step: null, nText: 0, nStep: 0, draws0: Number(canvas()?.dataset.draws || 0)};
   const check = () => {
     const p = Array.from(document.querySelectorAll('p')).find(e => /Run · step \\d/.test(e.innerText));
-    const img = document.querySelector('[data-testid=stMain] [data-testid=stImage] img');
+    const cv = canvas();
     if (p && p.innerText !== window.__seen.text) { window.__seen.text = p.innerText; window.__seen.nText++; }
-    if (img && img.src !== window.__seen.src) { window.__seen.src = img.src; window.__seen.nSrc++; }
+    if (cv && cv.dataset.step !== window.__seen.step) { window.__seen.step = cv.dataset.step; window.__seen.nStep++; }
   };
   new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true,
-                                                      attributes: true, attributeFilter: ['src']});
+                                                      attributes: true, attributeFilter: ['data-step']});
 }"""
 
 
@@ -166,14 +180,17 @@ def browser_rate(seconds: float, port: int = 8599, shot: str | None = None) -> s
             page.get_by_role("button", name="Play").wait_for(timeout=60_000)
             page.get_by_role("button", name="Play").click()
             page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+            page.wait_for_selector("canvas[data-testid=gan-plane]", timeout=30_000)
             # count in the page itself (a MutationObserver): polling from Playwright every few ms kept the
             # browser's main thread busy and cost about one update a second of what it measured
             page.evaluate(WATCH)
             t0 = time.perf_counter()
             time.sleep(seconds)
-            seen = page.evaluate("() => window.__seen")
+            seen = page.evaluate("() => ({...window.__seen, draws1: Number(document.querySelector("
+                                 "'canvas[data-testid=gan-plane]').dataset.draws)})")
             elapsed = time.perf_counter() - t0
-            rate, picture_rate_ = seen["nText"] / elapsed, seen["nSrc"] / elapsed
+            rate, snap_rate = seen["nText"] / elapsed, seen["nStep"] / elapsed
+            draw_rate = (seen["draws1"] - seen["draws0"]) / elapsed
             steps = [seen["text"]] if seen["text"] else []
             if shot:
                 page.screenshot(path=shot, full_page=True)
@@ -181,8 +198,8 @@ def browser_rate(seconds: float, port: int = 8599, shot: str | None = None) -> s
             page.get_by_role("button", name="Reset").click()
             time.sleep(1)
             browser.close()
-        return (f"{rate:.1f} visible updates/s, plane picture {picture_rate_:.1f} new/s "
-                f"(last: {steps[-1] if steps else '-'})")
+        return (f"{snap_rate:.1f} distinct snapshots drawn/s ({draw_rate:.1f} canvas draws/s), status line "
+                f"{rate:.1f} updates/s (last: {steps[-1] if steps else '-'})")
     finally:
         server.terminate()
         server.wait(10)
@@ -193,12 +210,16 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=4.0)
     ap.add_argument("--browser", action="store_true")
     ap.add_argument("--shot", help="with --browser: save a screenshot of the page while it trains here")
+    ap.add_argument("--port", type=int, default=8599, help="with --browser: the server's port on 127.0.0.1")
     a = ap.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op threads, {os.cpu_count()} CPUs, "
           f"load {os.getloadavg()[0]:.1f}")
     print("\n| what | rate |\n|---|---|")
     if a.browser:  # first, while the machine is quiet
-        print(f"| real server + Chromium, one run, speed max | {browser_rate(max(a.seconds, 5), shot=a.shot)} |")
+        result = browser_rate(max(a.seconds, 5), port=a.port, shot=a.shot)
+        print(f"| real server + Chromium, one run, speed max (load {os.getloadavg()[0]:.1f} after) | {result} |")
+    plane, size = payload_rate(a.seconds)
+    print(f"| pack the plane for the browser (gan.plots.compact, {size / 1024:.1f} KiB) | {plane:.0f} payloads/s |")
     for labels in (("A",), ("A", "B")):
         for validate in (True, False):
             rate, size = render_rate(labels, a.seconds, validate)

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 STATE_FILE = "training_state.safetensors"  # optimiser tensors; the rest in STATE_JSON
 STATE_JSON = "training_state.json"
 TOY_SAMPLES = 2500  # generated points in a toy snapshot (modes are counted on 2,500 samples)
-RECONFIGURABLE = ("lr_d", "lr_g", "n_critic", "loss", "optimizer", "optimizer_g", "gp_weight")
+RECONFIGURABLE = ("lr_d", "lr_g", "n_critic", "g_steps", "loss", "optimizer", "optimizer_g", "gp_weight")
 
 
 @dataclass
@@ -47,6 +47,7 @@ class TrainConfig:
     optimizer_g: str | None = None  # G's optimiser when it differs from D's (None: same as optimizer)
     batch_size: int = 64
     n_critic: int = 1
+    g_steps: int = 1  # G updates per full step (k; the counterpart of n_critic)
     steps: int = 2000
     epochs: float | None = None  # when set, overrides steps: epochs * len(data) / batch_size
     sample_every: int = 100
@@ -56,6 +57,8 @@ class TrainConfig:
     latent_dim: int | None = None  # None: the family's default
     width: int = 64  # image models: base channel count; toy models: hidden units
     depth: int = 3  # toy models: hidden layers
+    width_d: int | None = None  # toy models: D's hidden units when they differ from G's (None: width)
+    depth_d: int | None = None  # toy models: D's hidden layers when they differ from G's (None: depth)
     activation: str = "relu"  # toy generator activation
     noise: str = "gaussian"  # toy noise: gaussian or uniform
     image_size: int = 28
@@ -96,6 +99,7 @@ class TrainConfig:
             (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1, "betas must be in [0, 1)"),
             (1 <= self.batch_size <= 4096, "batch_size must be between 1 and 4096"),
             (1 <= self.n_critic <= 20, "n_critic must be between 1 and 20"),
+            (1 <= self.g_steps <= 20, "g_steps must be between 1 and 20"),
             (1 <= self.steps <= 10_000_000, "steps must be between 1 and 10,000,000"),
             (self.epochs is None or 0 < self.epochs <= 10_000, "epochs must be positive"),
             (self.sample_every >= 1 and self.log_every >= 1, "sample_every and log_every must be >= 1"),
@@ -104,6 +108,10 @@ class TrainConfig:
             (0 <= self.ema < 1, "ema must be in [0, 1)"),
             (self.latent_dim is None or 1 <= self.latent_dim <= 1024, "latent_dim must be between 1 and 1024"),
             (1 <= self.width <= 1024 and 1 <= self.depth <= 16, "width/depth out of range"),
+            ((self.width_d is None or 1 <= self.width_d <= 1024) and (self.depth_d is None or 1 <= self.depth_d <= 16),
+             "width_d/depth_d out of range"),
+            ((self.width_d is None and self.depth_d is None) or s.kind == "toy",
+             "width_d and depth_d (D's own size) are for toy models"),
             (1 <= self.n_samples <= 400, "n_samples must be between 1 and 400"),
             (not self.augment or s.kind == "image", "augment is for image models"),
             (self.info_codes == 0 or (self.model == "dcgan" and 2 <= self.info_codes <= 50),
@@ -277,7 +285,8 @@ class Trainer:
         gcls, dcls = generator_class(c.model), discriminator_class(c.model)
         if self.kind == "toy":
             g = gcls(latent_dim=c.latent_dim or 2, hidden=c.width, depth=c.depth, activation=c.activation, noise=c.noise)
-            d = dcls(hidden=c.width, depth=c.depth)
+            d = dcls(hidden=c.width if c.width_d is None else c.width_d,
+                     depth=c.depth if c.depth_d is None else c.depth_d)
         elif self.conditional:
             g = gcls(latent_dim=c.latent_dim or 64, n_classes=self.n_classes, channels=self.images.shape[1],
                      image_size=c.image_size, width=c.width)
@@ -420,11 +429,12 @@ class Trainer:
         return {"loss_g": loss.detach(), "grad_norm_g": gn.detach(), "d_fake_g": L.prob(logits.detach()).mean()}
 
     def train_step(self, kind: str = "both") -> dict[str, torch.Tensor]:
-        """One training step: n_critic D updates and one G update ("both"), or only "d" or only "g"."""
+        """One training step: n_critic D updates and g_steps G updates ("both"), or one of "d" or "g"."""
         stats: dict[str, torch.Tensor] = {}
         if self.cfg.warmup_steps and self.step <= self.cfg.warmup_steps:
             self._set_lr()
-        if kind == "both" and self.cfg.n_critic == 1 and self.world_size == 1 and self.kind == "image":
+        if kind == "both" and self.cfg.n_critic == 1 and self.cfg.g_steps == 1 and self.world_size == 1 \
+                and self.kind == "image":
             # one G forward serves both updates (the textbook loop): D learns on its detached output, then
             # G's loss goes through the updated D. Image models only: the toy playground keeps fresh noise
             # for G's update, the loop its presets were measured with (tests/test_toy_presets.py)
@@ -440,8 +450,9 @@ class Trainer:
                 stats.update(self._d_step())
                 self.d_updates += 1
         if kind in ("both", "g"):
-            stats.update(self._g_step())
-            self.g_updates += 1
+            for _ in range(self.cfg.g_steps if kind == "both" else 1):
+                stats.update(self._g_step())
+                self.g_updates += 1
         self.step += 1
         return stats
 
@@ -565,7 +576,7 @@ class Trainer:
                            with_samples=True)
 
     def reconfigure(self, **changes) -> dict:
-        """Change learning rates, n_critic, loss or optimisers of a running trainer; weights and step stay.
+        """Change learning rates, n_critic, g_steps, loss or optimisers of a running trainer; weights and step stay.
 
         Returns the changes applied; raises ValueError (and changes nothing) for an invalid one.
         """

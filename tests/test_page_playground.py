@@ -34,6 +34,7 @@ def at():
     wait_idle()
     app = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     app.session_state["playground_width"] = 16  # small and fast
+    app.session_state["playground_width_d"] = 16
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     yield app
@@ -136,21 +137,33 @@ def pictures(app: AppTest) -> list[str]:
     return [url for img in app.get("image") for url in img.value]
 
 
+def canvas_planes(app: AppTest) -> list[dict]:
+    """The planes the browser draws itself (ui.plane_canvas), read back from their payloads."""
+    from gan.plots.compact import read_payload
+    return [read_payload(e.proto.bytes) for e in app.get("bidi_component")]
+
+
 def test_training_shows_pictures_and_pausing_brings_the_interactive_charts_back(at):
-    assert len(chart_specs(at)) == 3 and not pictures(at)  # ready: interactive plane, curves, coverage
+    import numpy as np
+    assert len(chart_specs(at)) == 3 and not pictures(at) and not canvas_planes(at)  # ready: interactive charts
     at.button(key="playground_play").click().run()
     time.sleep(0.8)
     at.run()
     assert not at.exception
-    first = pictures(at)
-    # the plane, the two curve panels and the four coverage panels (ring: modes, high quality, JS, KL)
-    assert len(first) == 7 and not chart_specs(at)
+    first, plane = pictures(at), canvas_planes(at)
+    # the plane drawn by the browser; the two curve panels and the four coverage panels (ring: modes, high
+    # quality, JS, KL) as pictures
+    assert len(plane) == 1 and len(first) == 6 and not chart_specs(at)
+    assert plane[0]["step"] > 0 and plane[0]["show"]["arrows"] and not plane[0]["show"]["manifold"]
+    assert at.get("download_button")[0].disabled  # saving waits for a pause
     legends = [m.value for m in at.markdown if m.allow_html]
     assert any("real data" in m and "generated G(z)" in m for m in legends)  # the plane's legend
     assert any("L_D at equilibrium = 1.39" in m for m in legends)  # the curves' legend
     time.sleep(0.8)
     at.run()
-    assert pictures(at)[0] != first[0]  # a new picture of the plane: G and D moved
+    later = canvas_planes(at)[0]
+    assert later["step"] > plane[0]["step"] and not np.array_equal(later["fake"], plane[0]["fake"])  # G moved
+    assert pictures(at)[0] != first[0]  # and the curves were redrawn
     at.session_state["app_lang"] = "zh"
     at.run()
     assert any("真实数据" in m.value for m in at.markdown if m.allow_html)  # the legend follows the language
@@ -346,3 +359,162 @@ def test_a_learning_rate_or_loss_change_mid_run_keeps_the_run_and_marks_the_curv
     assert {sh["x0"] for sh in curves["layout"]["shapes"]} == {3}  # the change is marked on the curves
     at.selectbox(key="playground_width").set_value(32).run()  # not changeable mid-run: a fresh start
     assert "step 0" in status(at)
+
+
+def run_a(app: AppTest):
+    from ui import jobs
+    return jobs.REGISTRY.latest(app.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:A")
+
+
+def test_d_has_its_own_size_and_k_g_updates_change_mid_run(at):
+    at.selectbox(key="playground_depth_d").select(3).run()
+    at.selectbox(key="playground_width_d").select(32).run()
+    at.button(key="playground_step_both").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    rec = run_a(at)
+    assert (rec.spec.config["width"], rec.spec.config["depth"]) == (16, 2)  # G as set
+    assert (rec.spec.config["width_d"], rec.spec.config["depth_d"]) == (32, 3)  # D as set
+    assert "D updated 1×, G updated 1×" in status(at)
+    at.select_slider(key="playground_g_steps").set_value(3).run()  # k: changes while the run goes on
+    assert run_a(at) is rec
+    end = time.monotonic() + 10
+    while not rec.changes and time.monotonic() < end:
+        time.sleep(0.05)
+    assert rec.changes == [{"step": 1, "changes": {"g_steps": 3}}]
+    at.button(key="playground_step_both").click().run()
+    assert "step 2" in status(at) and "D updated 2×, G updated 4×" in status(at)
+    at.selectbox(key="playground_width_d").select(64).run()  # D's shape: a fresh start
+    assert "step 0" in status(at)
+
+
+def test_ab_on_d_width_changes_only_d(at):
+    at.toggle(key="playground_ab").set_value(True).run()
+    at.selectbox(key="playground_ab_field").select("width_d").run()
+    at.selectbox(key="playground_ab_width_d").select(128).run()
+    at.button(key="playground_step_both").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    from ui import jobs
+    b = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:B")
+    assert (b.spec.config["width"], b.spec.config["width_d"]) == (16, 128)
+    assert run_a(at).spec.config["width_d"] is None  # A: D as wide as G
+    assert any("B: D's width = 128" in md.value for md in at.markdown)
+
+
+def test_save_to_a_file_and_load_it_back_restores_the_run(at):
+    import numpy as np
+
+    from ui.playground_files import run_file
+    assert at.get("download_button")[0].disabled  # nothing to save yet
+    for _ in range(2):
+        at.button(key="playground_step_both").click().run()
+    at.select_slider(key="playground_lr_d").set_value(5e-3).run()  # a change mid-run, marked on the curves
+    at.button(key="playground_step_both").click().run()
+    rec = run_a(at)
+    assert rec.step == 3 and not at.get("download_button")[0].disabled
+    data = run_file({"A": rec}, None, {"ab": None})
+    plane = {k: np.array(rec.toy[k]) for k in ("d_grid", "fake")}
+    rows, changes = len(rec.history), list(rec.changes)
+    at.button(key="playground_reset").click().run()
+    at.selectbox(key="playground_loss").set_value("hinge").run()
+    assert "step 0" in status(at)
+    at.file_uploader(key="playground_upload").upload("run.zip", data, "application/zip").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Loaded (step: A 3)" in s.value for s in at.success)
+    assert at.session_state["playground_loss"] == "ns" and at.session_state["playground_lr_d"] == 5e-3
+    assert "step 3" in status(at) and "paused" in status(at)
+    back = run_a(at)
+    assert back is not rec and len(back.history) == rows and back.changes == changes
+    for k, v in plane.items():  # the same D surface, the same generated points for the same z
+        np.testing.assert_array_equal(np.array(back.toy[k]), v)
+    curves = next(s for s in chart_specs(at) if any(t.get("name") == "L_D" for t in s["data"]))
+    assert {sh["x0"] for sh in curves["layout"]["shapes"]} == {2}  # the change's mark came back
+    at.button(key="playground_step_both").click().run()
+    assert "step 4" in status(at) and len(back.history) == rows + 1  # goes on from there
+    at.file_uploader(key="playground_upload").upload("bad.zip", b"not a zip", "application/zip").run()
+    assert any("That file cannot be loaded: this is not a saved playground run (not a zip file)" in e.value
+               for e in at.error)
+    assert run_a(at) is back and "step 4" in status(at)  # a bad file changes nothing
+
+
+def test_play_in_slow_motion_walks_each_step_then_takes_the_next(at):
+    at.toggle(key="playground_slowmo").set_value(True).run()
+    at.button(key="playground_play").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.button(key="playground_play").label == "Pause"
+    seen = []  # (phase, step, diagram) each time the phase changes
+    end = time.monotonic() + 20
+    while time.monotonic() < end:
+        body = diagram_html(at)
+        phase = body.split('data-phase="', 1)[1].split('"', 1)[0]
+        step = run_a(at).step
+        if not seen or seen[-1][0] != phase:
+            seen.append((phase, step, body))
+        if len([p for p, _, _ in seen if p == "generate"]) == 2:
+            break
+        time.sleep(0.25)
+        at.run()
+    phases = [p for p, _, _ in seen]
+    assert phases[:6] == ["generate", "classify", "update_d", "update_g", "repeat", "generate"], phases
+    steps = [s for _, s, _ in seen]
+    assert steps[1:5] == [1, 1, 1, 1] and steps[5] in (1, 2), steps  # one step per walk: no training in between
+    by = {p: b for p, _, b in seen[:5]}
+    assert "D(x) = " in by["classify"] and "|∇D|" not in by["classify"]
+    assert "|∇D|" in by["update_d"] and "|∇G|" in by["update_g"]
+    assert "slow motion" in status(at)
+    at.button(key="playground_play").click().run()  # Pause
+    assert at.button(key="playground_play").label == "Play" and "paused" in status(at)
+    step = run_a(at).step
+    time.sleep(5.5)
+    at.run()
+    assert run_a(at).step == step  # paused: no more steps
+
+
+def test_slow_motion_switched_on_while_playing_slows_the_run_and_off_speeds_it_up(at):
+    at.button(key="playground_play").click().run()
+    time.sleep(0.5)
+    at.run()
+    assert "training ·" in status(at) or status(at).endswith("training")
+    at.toggle(key="playground_slowmo").set_value(True).run()
+    assert "training in slow motion" in status(at) and run_a(at).paused
+    assert at.button(key="playground_play").label == "Pause"
+    at.toggle(key="playground_slowmo").set_value(False).run()
+    assert not run_a(at).paused and "slow motion" not in status(at)
+    at.button(key="playground_play").click().run()
+    assert "paused" in status(at)
+
+
+def test_a_run_on_your_own_points_loads_back_with_its_points(at):
+    import numpy as np
+
+    from ui.playground_files import run_file
+    at.selectbox(key="playground_dataset").select("custom").run()
+    at.button(key="playground_step_both").click().run()
+    rec = run_a(at)
+    points = np.array(at.session_state["playground_points"])
+    data = run_file({"A": rec}, points, {"ab": None})
+    at.button(key="playground_reset").click().run()
+    at.selectbox(key="playground_dataset").select("ring").run()
+    at.file_uploader(key="playground_upload").upload("run.zip", data, "application/zip").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["playground_dataset"] == "custom"
+    np.testing.assert_array_equal(np.array(at.session_state["playground_points"]), points)
+    assert "step 1" in status(at) and run_a(at) is not rec
+    np.testing.assert_array_equal(np.array(run_a(at).toy["d_grid"]), np.array(rec.toy["d_grid"]))
+
+
+def test_an_ab_pair_loads_back_with_run_b_and_its_setting(at):
+    from ui import jobs
+    from ui.playground_files import run_file
+    at.toggle(key="playground_ab").set_value(True).run()
+    at.selectbox(key="playground_ab_loss").select("lsgan").run()
+    at.button(key="playground_step_both").click().run()
+    b = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:B")
+    data = run_file({"A": run_a(at), "B": b}, None, {"ab": ["loss", "lsgan"]})
+    at.button(key="playground_reset").click().run()
+    at.toggle(key="playground_ab").set_value(False).run()
+    at.file_uploader(key="playground_upload").upload("run.zip", data, "application/zip").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["playground_ab"] and at.session_state["playground_ab_loss"] == "lsgan"
+    b2 = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:B")
+    assert b2 is not b and b2.step == 1 and b2.spec.config["loss"] == "lsgan" and run_a(at).step == 1
+    assert any("B: loss = least squares" in md.value for md in at.markdown)

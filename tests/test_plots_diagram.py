@@ -41,3 +41,16 @@ def test_unknown_phase_or_kind():
         Dg.model_svg("dance")
     with pytest.raises(ValueError):
         Dg.phases("x")
+
+
+def test_loop_moves_the_lit_part_round_a_full_step_in_the_browser():
+    svg = Dg.model_svg("loop", {"d_real": 0.5}, text={"generate": "gen", "update_g": "upd G"})
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    lit_copies = {g.get("data-node"): g.find(ns + "animate").get("values")
+                  for g in root.iter(ns + "g") if g.get("data-lit") == "loop"}
+    # one lit copy per node, shown (1) in the phases of generate, classify, update D, update G where it works
+    assert lit_copies == {"z": "1;0;0;0", "G": "1;0;0;1", "G(z)": "1;1;0;1", "x": "0;1;0;0", "D": "0;1;1;1",
+                          "L_D": "0;0;1;0", "L_G": "0;0;0;1"}
+    assert "gen" in svg and "upd G" in svg and "D(x) = 0.500" in svg
+    assert not lit_nodes(svg)  # nothing lit for good

@@ -1,8 +1,12 @@
 """The playground's model diagram: the part at work lit for the last step (D step, G step, Step, Play),
 and slow motion, which walks through one step's phases about a second each with the batch's numbers.
+Play in slow motion takes one full step, walks through its phases, then takes the next (the jobs stay
+paused and the diagram's fragment asks for each step: :func:`slow_play_tick`).
 
 Drawing is ``gan.plots.diagram``; this module only decides which phase to show and when.
-Session state (prefix ``playground_diagram_``): the step being shown in slow motion and when it began.
+Session state (prefix ``playground_diagram_``): the step being shown in slow motion, its phase and since
+when that phase has been on screen, and whether Play runs in slow motion. A phase moves on once it has
+been drawn and shown for PHASE_S, so a slow server (a long script run right after a step) never skips one.
 """
 from __future__ import annotations
 
@@ -13,12 +17,14 @@ import streamlit as st
 
 from gan.jobs import Job
 from gan.plots import diagram
+from ui import jobs
 from ui.i18n import tr
 
 K = "playground_diagram_"
 SLOW_KEY = "playground_slowmo"  # the slow-motion toggle's key
+PLAY_KEY = K + "play"  # Play runs in slow motion
 PHASE_S = 1.0  # slow motion: seconds per phase
-PLAY_PHASE_S = 0.25  # while playing: the lit part moves on this often (the loop at work)
+PLAY_REFRESH_S = 1.0  # while playing: the numbers refresh this often (the browser moves the lit part itself)
 VALUE_KEYS = ("d_real", "d_fake", "loss_d", "loss_g", "grad_norm_d", "grad_norm_g")
 
 
@@ -39,10 +45,58 @@ def event_values(job: Job | None) -> dict:
     return {k: getattr(ev, k) for k in VALUE_KEYS if isinstance(getattr(ev, k, None), float)}
 
 
-def start_slow_motion(kind: str) -> None:
-    """Called right after a step of ``kind`` was taken: show its phases one by one from now on."""
+def start_slow_motion(kind: str, before: int | None = None) -> None:
+    """Called when a step of ``kind`` was taken: show its phases one by one from now on. ``before``: the
+    step counter before it, when its numbers may not have arrived yet (none are shown until they have)."""
     if st.session_state.get(SLOW_KEY):
-        st.session_state[K + "shown"] = {"kind": kind, "t0": time.monotonic()}
+        st.session_state[K + "shown"] = {"kind": kind, "i": 0, "since": None, "before": before}
+
+
+def slow_play_on() -> bool:
+    """Whether Play runs in slow motion now."""
+    return bool(st.session_state.get(PLAY_KEY)) and slow_motion_on()
+
+
+def start_slow_play() -> None:
+    st.session_state[PLAY_KEY] = True
+
+
+def stop_slow_play() -> None:
+    st.session_state.pop(PLAY_KEY, None)
+
+
+def sync_slow_play(alive: list[Job]) -> None:
+    """Slow motion switched on while playing: go on in slow motion; switched off: play at full speed."""
+    if st.session_state.get(PLAY_KEY) and not slow_motion_on():
+        stop_slow_play()
+        for r in alive:
+            jobs.control(r, "resume")
+    elif slow_motion_on() and any(not r.paused for r in alive):
+        for r in alive:
+            jobs.control(r, "pause")
+        start_slow_play()
+
+
+def walk_done() -> bool:
+    """Whether the step shown in slow motion has been walked through, "repeat" included."""
+    shown = st.session_state.get(K + "shown")
+    return not shown or (shown["i"] == len(diagram.phases(shown["kind"])) and shown["since"] is not None
+                         and time.monotonic() - shown["since"] >= PHASE_S)
+
+
+def slow_play_tick(runs: list[Job | None]) -> None:
+    """Play in slow motion: once the last step has been walked through, take the next full step."""
+    if not slow_play_on():
+        return
+    alive = [r for r in runs if r is not None and r.running]
+    if not alive:
+        stop_slow_play()
+        return
+    if walk_done():
+        before = alive[0].step
+        for r in alive:
+            jobs.control(r, "step", "both")
+        start_slow_motion("both", before)
 
 
 def slow_motion_on() -> bool:
@@ -52,21 +106,24 @@ def slow_motion_on() -> bool:
 def slow_motion_running() -> bool:
     """True while a slow-motion step is still being played back (the page keeps polling meanwhile)."""
     shown = st.session_state.get(K + "shown")
-    if not shown or not slow_motion_on():
+    if not slow_motion_on():
         return False
-    return time.monotonic() - shown["t0"] < PHASE_S * (len(diagram.phases(shown["kind"])) + 1)
+    return slow_play_on() or (bool(shown) and not walk_done())
 
 
 def current_phase(job: Job | None, training: bool) -> str:
-    """The phase to draw now: slow motion's, the loop's while playing, or the last step's update."""
+    """The phase to draw now: slow motion's, "loop" while playing, or the last step's update."""
     shown = st.session_state.get(K + "shown")
     if shown and slow_motion_on():
-        ph = diagram.phases(shown["kind"])
-        i = int((time.monotonic() - shown["t0"]) / PHASE_S)
-        return ph[i] if i < len(ph) else "repeat"
+        ph = diagram.phases(shown["kind"]) + ["repeat"]
+        now = time.monotonic()
+        if shown["since"] is None:  # first drawn now
+            shown["since"] = now
+        elif now - shown["since"] >= PHASE_S and shown["i"] < len(ph) - 1:
+            shown["i"], shown["since"] = shown["i"] + 1, now
+        return ph[shown["i"]]
     if training:
-        ph = diagram.phases("both")
-        return ph[int(time.monotonic() / PLAY_PHASE_S) % len(ph)]
+        return "loop"
     last = job.last if job is not None else None
     if last is None or job.step == 0:
         return "initialise"
@@ -77,6 +134,9 @@ def draw(job: Job | None, training: bool, width: int = 520) -> str:
     """Draw the diagram for ``job`` (run A) and return the phase drawn."""
     phase = current_phase(job, training)
     vals = event_values(job)
+    shown = st.session_state.get(K + "shown")
+    if shown and slow_motion_on() and shown.get("before") is not None and (job is None or job.step <= shown["before"]):
+        vals = {}  # the step's numbers have not arrived yet
     if phase in diagram.LIT and phase not in ("initialise", "idle"):
         vals = diagram.values_seen(phase, vals)
     elif phase == "initialise":

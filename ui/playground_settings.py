@@ -35,18 +35,21 @@ NOISES = ("gaussian", "uniform")
 LATENTS = (1, 2, 3, 4, 8)
 BATCHES = (32, 64, 128, 256, 512)
 N_CRITIC = (1, 2, 3, 4, 5)
+G_STEPS = (1, 2, 3, 4, 5)
 SPEEDS = {"1": 1.0, "5": 5.0, "20": 20.0, "100": 100.0, "max": 0.0}  # steps per second (0: no pause)
 
 # Defaults of the settings widgets (key suffix -> value).
 DEFAULTS = {"dataset": "ring", "loss": "ns", "opt_d": "adam", "lr_d": 1e-3, "opt_g": "adam", "lr_g": 1e-3,
-            "n_critic": 1, "depth": 2, "width": 64, "activation": "relu", "latent_dim": 2, "noise": "gaussian",
-            "batch": 128, "seed": 0, "ab": False, "ab_field": "loss"}
+            "n_critic": 1, "g_steps": 1, "depth": 2, "width": 64, "depth_d": 2, "width_d": 64, "activation": "relu",
+            "latent_dim": 2, "noise": "gaussian", "batch": 128, "seed": 0, "ab": False, "ab_field": "loss"}
 # The one setting run B may change: config field -> (English, Chinese, options).
 AB_FIELDS = {
     "loss": ("loss", "损失", LOSSES), "lr_d": ("D's learning rate", "D 的学习率", LRS),
     "lr_g": ("G's learning rate", "G 的学习率", LRS), "optimizer": ("D's optimiser", "D 的优化器", OPTIMIZERS),
     "optimizer_g": ("G's optimiser", "G 的优化器", OPTIMIZERS), "n_critic": ("D steps per G step", "每步 G 对应的 D 步数", N_CRITIC),
-    "depth": ("depth", "层数", DEPTHS), "width": ("width", "宽度", WIDTHS),
+    "g_steps": ("G updates per step", "每步的 G 更新次数", G_STEPS),
+    "depth": ("depth of G and D", "G 和 D 的层数", DEPTHS), "width": ("width of G and D", "G 和 D 的宽度", WIDTHS),
+    "depth_d": ("D's depth", "D 的层数", DEPTHS), "width_d": ("D's width", "D 的宽度", WIDTHS),
     "activation": ("G's activation", "G 的激活函数", ACTIVATIONS), "latent_dim": ("noise dimension", "噪声维度", LATENTS),
     "noise": ("noise type", "噪声类型", NOISES), "batch_size": ("batch size", "批大小", BATCHES),
 }
@@ -92,7 +95,34 @@ def init_state() -> None:
         st.session_state.setdefault(P + "show_" + name, name != "manifold")
 
 
-WIDGET_OF = {"batch_size": "batch", "optimizer": "opt_d"}  # config field -> settings key, where they differ
+# the options each settings key offers (a value from elsewhere, a preset or a saved file, must be one of them)
+OPTIONS = {"dataset": tuple(DATASETS), "loss": tuple(LOSSES), "opt_d": OPTIMIZERS, "opt_g": OPTIMIZERS, "lr_d": LRS,
+           "lr_g": LRS, "n_critic": N_CRITIC, "g_steps": G_STEPS, "depth": DEPTHS, "width": WIDTHS, "depth_d": DEPTHS,
+           "width_d": WIDTHS, "activation": ACTIVATIONS, "latent_dim": LATENTS, "noise": NOISES, "batch": BATCHES}
+
+
+def field_value(cfg: TrainConfig, field: str):
+    """A config field as the settings show it: D's size and G's optimiser spelled out where the config
+    says "as the other one" (None)."""
+    fallback = {"width_d": "width", "depth_d": "depth", "optimizer_g": "optimizer"}
+    value = getattr(cfg, field)
+    return getattr(cfg, fallback[field]) if value is None and field in fallback else value
+
+
+def settings_of(cfg: TrainConfig) -> dict:
+    """The settings (key -> value) that give run A ``cfg``; ValueError naming the first value the settings
+    do not offer."""
+    field_of = {"batch": "batch_size", "opt_d": "optimizer", "opt_g": "optimizer_g"}
+    out = {}
+    for key, options in OPTIONS.items():
+        value = field_value(cfg, field_of.get(key, key))
+        if value not in options:
+            raise ValueError(f"{key} = {value!r} is not one of the playground's settings")
+        out[key] = value
+    if not (isinstance(cfg.seed, int) and 0 <= cfg.seed < 2**31):
+        raise ValueError("the seed is not one the playground takes")
+    out["seed"] = cfg.seed
+    return out
 
 
 def apply_preset() -> None:
@@ -101,15 +131,7 @@ def apply_preset() -> None:
     preset = toy_presets.PRESETS.get(name)
     if preset is None:
         return
-    cfg = toy_presets.config(preset, 0)
-    for key in DEFAULTS:
-        if key in ("ab", "ab_field", "speed"):
-            continue
-        fieldname = {v: k for k, v in WIDGET_OF.items()}.get(key, key)
-        if fieldname == "opt_g":
-            value = cfg.optimizer_g or cfg.optimizer
-        else:
-            value = getattr(cfg, fieldname, DEFAULTS[key])
+    for key, value in settings_of(toy_presets.config(preset, 0)).items():
         st.session_state[P + key] = value
     st.session_state[P + "ab"] = preset.ab is not None
     if preset.ab is not None:
@@ -142,11 +164,17 @@ def settings_sidebar() -> None:
         if advanced:
             c1.selectbox(tr("D optimiser", "D 优化器"), OPTIMIZERS, key=P + "opt_d", format_func=OPT_NAMES.get)
             c2.selectbox(tr("G optimiser", "G 优化器"), OPTIMIZERS, key=P + "opt_g", format_func=OPT_NAMES.get)
-        st.select_slider(tr("D steps per G step", "每个 G 步的 D 步数"), N_CRITIC, key=P + "n_critic")
+        c1, c2 = st.columns(2)
+        c1.select_slider(tr("D steps per G step", "每个 G 步的 D 步数"), N_CRITIC, key=P + "n_critic")
+        c2.select_slider(tr("G updates per step", "每步的 G 更新次数"), G_STEPS, key=P + "g_steps",
+                         help=tr("k: a full step updates D as many times as set on the left, then G k times.",
+                                 "k：完整的一步先按左边的设置更新 D，再更新 G k 次。"))
         if advanced:
             c1, c2 = st.columns(2)
-            c1.selectbox(tr("Hidden layers", "隐藏层数"), DEPTHS, key=P + "depth")
-            c2.selectbox(tr("Units per layer", "每层单元数"), WIDTHS, key=P + "width")
+            c1.selectbox(tr("G: hidden layers", "G：隐藏层数"), DEPTHS, key=P + "depth")
+            c2.selectbox(tr("D: hidden layers", "D：隐藏层数"), DEPTHS, key=P + "depth_d")
+            c1.selectbox(tr("G: units per layer", "G：每层单元数"), WIDTHS, key=P + "width")
+            c2.selectbox(tr("D: units per layer", "D：每层单元数"), WIDTHS, key=P + "width_d")
             c1.selectbox(tr("Noise dimension", "噪声维度"), LATENTS, key=P + "latent_dim")
             c2.selectbox(tr("Noise type", "噪声类型"), NOISES, key=P + "noise",
                          format_func={"gaussian": tr("Gaussian", "高斯"), "uniform": tr("uniform", "均匀")}.__getitem__)
@@ -162,7 +190,7 @@ def settings_sidebar() -> None:
             field = st.selectbox(tr("Setting that differs in B", "B 中不同的设置"), list(AB_FIELDS), key=P + "ab_field",
                                  format_func=labels(AB_FIELDS).__getitem__)
             options = AB_FIELDS[field][2]
-            a_value = getattr(config_a(), field) or getattr(config_a(), "optimizer")
+            a_value = field_value(config_a(), field)
             key = P + "ab_" + field
             if key not in st.session_state:
                 st.session_state[key] = next((o for o in options if o != a_value), options[0])
@@ -187,7 +215,9 @@ def config_a() -> TrainConfig:
     return TrainConfig(
         model="toy", dataset=s[P + "dataset"], loss=s[P + "loss"], lr_d=float(s[P + "lr_d"]), lr_g=float(s[P + "lr_g"]),
         optimizer=s[P + "opt_d"], optimizer_g=None if s[P + "opt_g"] == s[P + "opt_d"] else s[P + "opt_g"],
-        n_critic=int(s[P + "n_critic"]), depth=int(s[P + "depth"]), width=int(s[P + "width"]),
+        n_critic=int(s[P + "n_critic"]), g_steps=int(s[P + "g_steps"]), depth=int(s[P + "depth"]),
+        width=int(s[P + "width"]), depth_d=None if s[P + "depth_d"] == s[P + "depth"] else int(s[P + "depth_d"]),
+        width_d=None if s[P + "width_d"] == s[P + "width"] else int(s[P + "width_d"]),
         activation=s[P + "activation"], latent_dim=int(s[P + "latent_dim"]), noise=s[P + "noise"],
         batch_size=int(s[P + "batch"]), seed=int(s[P + "seed"]), steps=steps, log_every=1, sample_every=steps,
         snapshot_seconds=SNAPSHOT_S, device="cpu",
@@ -201,10 +231,14 @@ def configs() -> dict[str, TrainConfig]:
     out = {"A": a}
     if st.session_state.get(P + "ab"):
         field = st.session_state[P + "ab_field"]
-        value = st.session_state.get(P + "ab_" + field, getattr(a, field))
-        if field == "optimizer_g" and value == a.optimizer:
-            value = None
-        out["B"] = replace(a, **{field: value})
+        value = st.session_state.get(P + "ab_" + field, field_value(a, field))
+        changes = {field: value}
+        if field in ("width", "depth"):  # the size of both networks
+            changes[field + "_d"] = None
+        same_as = {"optimizer_g": a.optimizer, "width_d": a.width, "depth_d": a.depth}
+        if field in same_as and value == same_as[field]:
+            changes[field] = None  # "as the other one", as run A's config spells it
+        out["B"] = replace(a, **changes)
     return out
 
 

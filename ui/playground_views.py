@@ -6,7 +6,7 @@ import streamlit as st
 from gan.plots import raster, toy, training
 from gan.toy.snapshots import diverging
 from gan.train import TrainConfig
-from ui import jobs
+from ui import jobs, model_diagram, plane_canvas
 from ui.i18n import tr
 from ui.playground_settings import P, SHOW_LAYERS, b_label, text
 from ui.sidebar import presenting
@@ -17,7 +17,8 @@ def status_line(label: str, rec: jobs.Job | None, step: int) -> str:
     if rec is None:
         state = tr("ready", "就绪")
     elif rec.running:
-        state = tr("paused", "已暂停") if rec.paused else tr("training", "训练中")
+        state = tr("training", "训练中") if not rec.paused else (
+            tr("training in slow motion", "慢动作训练中") if model_diagram.slow_play_on() else tr("paused", "已暂停"))
     else:
         status = rec.last.status if rec.last is not None else "stopped"
         state = {"done": tr("finished", "已完成"), "failed": tr("failed", "失败")}.get(status, tr("stopped", "已停止"))
@@ -70,8 +71,8 @@ def grad_caption(median: float) -> str:
 
 
 def is_training(rec: jobs.Job | None) -> bool:
-    """Whether ``rec`` is a run that trains right now (alive and not paused)."""
-    return rec is not None and rec.running and not rec.paused
+    """Whether ``rec`` is a run that trains right now (alive and not paused, or stepped by Play in slow motion)."""
+    return rec is not None and rec.running and (not rec.paused or model_diagram.slow_play_on())
 
 
 def picture_width(multi: bool) -> int:
@@ -96,17 +97,17 @@ def legend_html(show: dict[str, bool], txt: dict[str, str]) -> str:
     return '<div style="font-size:0.85em;margin-top:-0.6em">' + " &nbsp; ".join(items) + "</div>"
 
 
-def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: dict) -> None:
-    """The fast views: the layer switches, the plane(s) and the headline numbers of each run.
+def layer_switches() -> None:
+    """A checkbox per layer of the plane (what draw_plane shows)."""
+    for col, (name, (en, zh)) in zip(st.columns(len(SHOW_LAYERS)), SHOW_LAYERS.items()):
+        col.checkbox(tr(en, zh), key=P + "show_" + name)
 
-    ``recs``, ``snaps`` and ``metrics`` map each run label to its job (or None), its latest snapshot and
-    its metric rows.
-    """
+
+def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict) -> None:
+    """The fast views: the status line(s) and the plane(s) with the layers the switches show. ``recs`` and
+    ``snaps`` map each run label to its job (or None) and its latest snapshot."""
     labels = list(cfgs)
     show = {name: bool(st.session_state.get(P + "show_" + name)) for name in SHOW_LAYERS}
-    cols = st.columns(len(SHOW_LAYERS))
-    for col, (name, (en, zh)) in zip(cols, SHOW_LAYERS.items()):
-        col.checkbox(tr(en, zh), key=P + "show_" + name)
     for k in labels:
         rec = recs[k]
         if rec is not None and rec.last is not None and rec.last.status == "failed":
@@ -134,10 +135,9 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: d
                         + (f" — {title}" if title else ""))
             if snaps[k] is None:
                 continue
-            if is_training(recs[k]):  # a picture: cheap for the browser to show 5 times a second
-                # side by side, the columns' width is not known here: the browser scales the picture to fit
-                st.image(raster.plane_image(snaps[k], show=show, size=picture_width(multi)), output_format="JPEG",
-                         width="stretch" if multi else picture_width(multi))
+            if is_training(recs[k]):  # drawn by the browser from ~10 KiB of numbers, 10+ times a second
+                # side by side, the columns' width is not known here: the browser scales the canvas to fit
+                plane_canvas.plane(snaps[k], show, picture_width(multi), key=P + "canvas_" + k)
                 st.markdown(legend_html(show, txt), unsafe_allow_html=True)
             else:  # paused or not started: the interactive figure (hover for D(x), zoom)
                 st.plotly_chart(toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
@@ -145,8 +145,6 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: d
                                 key=P + "plane_" + k, config={"displayModeBar": False})
             if show.get("arrows"):
                 st.caption(grad_caption(toy.median_grad(snaps[k])))
-    for k in labels:
-        metric_row(k, cfgs[k], recs[k], metrics[k], multi)
 
 
 def series_legend(panels: list[dict]) -> str:
@@ -189,10 +187,12 @@ def curve_pictures(histories: dict, losses: dict, metrics: dict, txt: dict, mark
 
 
 def draw_curves(cfgs: dict[str, TrainConfig], recs: dict, metrics: dict, histories: dict) -> None:
-    """The slower views: loss / D-output curves and coverage over time (history changes little per 0.2 s).
-
-    Pictures while a run trains, interactive figures (hover, zoom) once every run is paused or stopped.
+    """The slower views: each run's headline numbers (readable at once a second), loss / D-output curves
+    and coverage over time. Pictures while a run trains, interactive figures (hover, zoom) once every run
+    is paused or stopped.
     """
+    for k in cfgs:
+        metric_row(k, cfgs[k], recs[k], metrics[k], len(cfgs) > 1)
     txt = text()
     losses = {k: c.loss for k, c in cfgs.items()}
     if any(is_training(r) for r in recs.values()):

@@ -3,8 +3,9 @@
 The tutorial's five training steps map onto the graph: *initialise* (every part), *generate* (z, G,
 G(z)), *classify* (x, G(z), D and the scores), *update* (D and L_D for a D step, G and L_G for a G step)
 and *repeat*. :func:`phases` lists the phases one kind of step goes through; :func:`model_svg` draws
-the graph for one phase, with the batch's numbers written beside the parts they belong to. Pure: data
-in, an SVG string out.
+the graph for one phase, with the batch's numbers written beside the parts they belong to; phase
+"loop" (while training runs) lets the browser move the lit part round a full step's phases by itself
+(SVG animation), so nobody has to redraw the diagram four times a second. Pure: data in, an SVG string out.
 """
 from __future__ import annotations
 
@@ -63,11 +64,26 @@ def _node_color(name: str) -> str:
     return COLORS["loss"]
 
 
+LOOP_S = 1.0  # phase "loop": seconds for one round of a full step's phases
+
+
+def _loop_opacity(parts: set[str] | tuple[str, str]) -> str:
+    """An SVG animation showing an element during the phases of a full step in which ``parts`` are lit
+    (a node: {name}; an edge: both ends lit)."""
+    ph = PHASES["both"]
+    names = {parts} if isinstance(parts, str) else set(parts)
+    vals = ";".join("1" if names <= LIT[p] else "0" for p in ph)
+    return (f'<animate attributeName="opacity" values="{vals}" dur="{LOOP_S:g}s" repeatCount="indefinite" '
+            'calcMode="discrete"/>')
+
+
 def model_svg(phase: str = "idle", values: dict | None = None, text: dict[str, str] | None = None,
               width: int = 560) -> str:
     """The graph with ``phase``'s parts lit; ``values`` (d_real, d_fake, loss_d, loss_g, grad_norm_d,
-    grad_norm_g) are written beside their parts once the phase that computes them has run."""
-    on = lit(phase)
+    grad_norm_g) are written beside their parts once the phase that computes them has run. Phase
+    "loop": the lit part goes round generate, classify, update D, update G by itself."""
+    loop = phase == "loop"
+    on = set() if loop else lit(phase)
     t = {**DEFAULT_TEXT, **(text or {})}
     v = values or {}
     h = round(width * 250 / 560)
@@ -79,20 +95,23 @@ def model_svg(phase: str = "idle", values: dict | None = None, text: dict[str, s
     for a, b in EDGES:
         ax, ay, aw, ah = NODES[a]
         bx, by, bw, bh = NODES[b]
-        hot = a in on and b in on
-        out.append(f'<line x1="{ax + aw}" y1="{ay + ah / 2}" x2="{bx}" y2="{by + bh / 2}" '
-                   f'stroke="{"#333" if hot else COLORS["dim"]}" stroke-width="{3 if hot else 1.5}" '
-                   'marker-end="url(#arr)"/>')
+        for hot in ((False, True) if loop else (a in on and b in on,)):
+            anim = _loop_opacity((a, b)) if loop and hot else ""
+            out.append(f'<line x1="{ax + aw}" y1="{ay + ah / 2}" x2="{bx}" y2="{by + bh / 2}" '
+                       f'stroke="{"#333" if hot else COLORS["dim"]}" stroke-width="{3 if hot else 1.5}" '
+                       f'marker-end="url(#arr)">{anim}</line>')
     for name, (x, y, w, hh) in NODES.items():
-        hot = name in on
         color = _node_color(name)
-        out.append(f'<g data-node="{html.escape(name)}" data-lit="{str(hot).lower()}">'
-                   f'<rect x="{x}" y="{y}" width="{w}" height="{hh}" rx="8" '
-                   f'fill="{COLORS["lit"] if hot else "#FFFFFF"}" stroke="{color if hot else COLORS["dim"]}" '
-                   f'stroke-width="{3 if hot else 1.5}"/>'
-                   f'<text x="{x + w / 2}" y="{y + hh / 2 + 5}" text-anchor="middle" font-size="15" '
-                   f'font-weight="{"bold" if hot else "normal"}" fill="{color if hot else "#8A84A0"}">'
-                   f'{html.escape(name)}</text></g>')
+        for hot in ((False, True) if loop else (name in on,)):  # loop: a dim node, its lit copy on top
+            anim = _loop_opacity(name) if loop and hot else ""
+            attrs = f'data-node="{html.escape(name)}" data-lit="{"loop" if anim else str(hot).lower()}"'
+            out.append(f'<g {attrs}>{anim}'
+                       f'<rect x="{x}" y="{y}" width="{w}" height="{hh}" rx="8" '
+                       f'fill="{COLORS["lit"] if hot else "#FFFFFF"}" stroke="{color if hot else COLORS["dim"]}" '
+                       f'stroke-width="{3 if hot else 1.5}"/>'
+                       f'<text x="{x + w / 2}" y="{y + hh / 2 + 5}" text-anchor="middle" font-size="15" '
+                       f'font-weight="{"bold" if hot else "normal"}" fill="{color if hot else "#8A84A0"}">'
+                       f'{html.escape(name)}</text></g>')
     notes = []
     if "d_real" in v or "d_fake" in v:
         notes.append((300, 215, f"D(x) = {_fmt(v.get('d_real'))}"))
@@ -103,9 +122,13 @@ def model_svg(phase: str = "idle", values: dict | None = None, text: dict[str, s
         notes.append((500, 200, f"{_fmt(v.get('loss_g'))} · |∇G| {_fmt(v.get('grad_norm_g'))}"))
     for x, y, s in notes:
         out.append(f'<text x="{x}" y="{y}" text-anchor="middle" font-size="12" fill="#333">{html.escape(s)}</text>')
-    label = t.get(phase, phase)
-    if label:
-        out.append(f'<text x="10" y="240" font-size="13" fill="#555" data-caption="1">{html.escape(label)}</text>')
+    for i, ph in enumerate(PHASES["both"] if loop else [phase]):
+        label = t.get(ph, ph)
+        if label:  # loop: each phase's caption shown during its quarter of the round
+            anim = (f'<animate attributeName="opacity" values="{";".join("1" if j == i else "0" for j in range(4))}" '
+                    f'dur="{LOOP_S:g}s" repeatCount="indefinite" calcMode="discrete"/>') if loop else ""
+            out.append(f'<text x="10" y="240" font-size="13" fill="#555" data-caption="1">{anim}'
+                       f'{html.escape(label)}</text>')
     out.append("</svg>")
     return "".join(out)
 

@@ -40,7 +40,7 @@ def record_metrics(metrics: list[dict], snap: dict | None, dataset: str, keep: i
 
 def live_changes(old: dict, new: TrainConfig) -> dict | None:
     """What changed from ``old`` (a run's config as a dict) to ``new``, when every change is one a running
-    trainer takes without losing its weights (learning rates, n_critic, loss, optimisers); None when any
+    trainer takes without losing its weights (learning rates, n_critic, g_steps, loss, optimisers); None when any
     other setting changed, so the run must start again."""
     diff = {k: v for k, v in asdict(new).items() if old.get(k) != v}
     return diff if set(diff) <= set(RECONFIGURABLE) else None

@@ -131,19 +131,31 @@ def test_playground_plays_and_pauses(page, server):
         assert time.monotonic() < deadline, "the step counter did not move while playing"
         time.sleep(0.2)
     shot(page, "playground-training")
-    # while training the views are pictures, and the browser gets new ones: the plane's changes
+    # the diagram's lit part goes round a step's phases by itself (an animation in the browser)
+    assert page.get_attribute('[data-testid="gan-diagram"]', "data-phase") == "loop"
+    lit_now = ("() => Array.from(document.querySelectorAll('[data-testid=gan-diagram] g[data-lit=loop]'))"
+               ".filter(g => getComputedStyle(g).opacity !== '0').map(g => g.dataset.node).join(',')")
+    lit, deadline = set(), time.monotonic() + 10
+    while len(lit) < 3:
+        assert time.monotonic() < deadline, f"the diagram's lit part did not move: {lit}"
+        lit.add(page.evaluate(lit_now))
+        time.sleep(0.07)
+    # while training the plane is a canvas the browser draws (the curves are pictures): new snapshots arrive
     main = page.get_by_test_id("stMain")
-    plane = main.get_by_test_id("stImage").locator("img").first
+    plane = main.locator("canvas[data-testid=gan-plane]")
     plane.wait_for()
-    assert main.get_by_test_id("stPlotlyChart").count() == 0
+    assert main.get_by_test_id("stPlotlyChart").count() == 0 and main.get_by_test_id("stImage").count() >= 1
     seen, deadline = set(), time.monotonic() + 20
     while len(seen) < 4:
-        assert time.monotonic() < deadline, f"the live plane did not change ({len(seen)} pictures)"
-        seen.add(plane.get_attribute("src"))
+        assert time.monotonic() < deadline, f"the live plane did not change ({len(seen)} snapshots drawn)"
+        seen.add(plane.get_attribute("data-step"))
         time.sleep(0.1)
-    # a real picture that loads (its src changes several times a second, so catch a moment it is complete)
-    page.wait_for_function("() => { const i = document.querySelector('[data-testid=stMain] [data-testid=stImage] img');"
-                           " return i && i.complete && i.naturalWidth >= 300; }", timeout=15_000)
+    # really drawn: the surface, points and ticks give many colours, not a blank canvas
+    colours = page.evaluate("() => { const c = document.querySelector('canvas[data-testid=gan-plane]');"
+                            " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = new Set();"
+                            " for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i + 1] + ',' + d[i + 2]);"
+                            " return [c.clientWidth, seen.size]; }")
+    assert colours[0] >= 300 and colours[1] >= 20, colours
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for()
     page.locator("p", has_text=re.compile(r"Run · step [\d,]+ · paused")).first.wait_for()
