@@ -1,4 +1,4 @@
-"""Generate: sample grids, conditional digits, latent walks and "ask the discriminator".
+"""Generate: sample grids, conditional digits, latent walks and "ask the discriminator" (ui/ask_discriminator.py).
 
 Generators come from the bundled checkpoints, the visitor's own training run (the latest checkpoint
 its worker wrote, found through ``ui.jobs`` on any page, at once when the run ends) or a Hub repo id / local
@@ -26,6 +26,7 @@ from ui.seeds import seed_input
 from ui.sidebar import presenting
 
 P = "gen_"
+ARCH_ZH = {"dcgan": "DCGAN（转置卷积 + 批归一化）", "cgan": "条件 DCGAN（标签嵌入；投影判别器）"}  # gan.zoo.ARCHITECTURE
 TRAIN_TAG = "train"  # the Train page's jobs
 
 
@@ -63,6 +64,10 @@ def bundled_generators() -> list[zoo.ZooEntry]:
     return [e for e in zoo.catalog() if e.origin == "bundled"]
 
 
+def architecture(e: zoo.ZooEntry) -> str:
+    return tr(e.architecture, ARCH_ZH.get(e.family, e.architecture))
+
+
 def choose_generator() -> LoadedGenerator | None:
     kinds = ["bundled", "session", "upload", "hub"]
     labels = {"bundled": tr("Bundled", "内置模型"), "session": tr("Your run", "你的训练"),
@@ -85,7 +90,7 @@ def choose_generator() -> LoadedGenerator | None:
                 st.session_state[P + "bundled"] = names[0]
             info = {e.name: e for e in entries}
             name = st.selectbox(tr("Bundled generator", "内置生成器"), names, key=P + "bundled",
-                                format_func=lambda n: f"{n} · {info[n].architecture} · {info[n].data}")
+                                format_func=lambda n: f"{n} · {architecture(info[n])} · {info[n].data}")
             return load_cached("bundled", name, _stamp(hub.BUNDLED_DIR / name))
         if kind == "session":
             job = jobs.mine(TRAIN_TAG)
@@ -112,9 +117,9 @@ def choose_generator() -> LoadedGenerator | None:
                              else tr("Hub repo id", "Hub 仓库 ID"), key=P + "hub_id",
                              placeholder="huggan/dcgan-mnist",
                              help=tr("A repo id such as huggan/dcgan-mnist (needs a connection)"
-                                     + (", or a folder with config.json + model.safetensors." if local else "."),
+                                     + (", or a folder with `config.json` + `model.safetensors`." if local else "."),
                                      "例如 huggan/dcgan-mnist 这样的仓库 ID（需要联网）"
-                                     + ("，或包含 config.json 与 model.safetensors 的文件夹。" if local else "。"))).strip()
+                                     + ("，或包含 `config.json` 与 `model.safetensors` 的文件夹。" if local else "。"))).strip()
         if not text:
             return None
         with st.spinner(tr("Loading…", "加载中…")):

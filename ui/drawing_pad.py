@@ -78,7 +78,7 @@ export default function (component) {{
 }}
 """
 
-_pad = st.components.v2.component("gan_studio.drawing_pad", html=HTML, css=CSS, js=JS)
+_pad = None  # registered on first use, inside a script run (at import time there is no runtime to tell)
 
 
 def _changed() -> None:
@@ -87,6 +87,9 @@ def _changed() -> None:
 
 def drawing_pad(key: str, *, label: str, clear: str, hint: str) -> str | None:
     """Draw the pad; return the drawing as a PNG data URL, or None while it is blank."""
+    global _pad
+    if _pad is None:
+        _pad = st.components.v2.component("gan_studio.drawing_pad", html=HTML, css=CSS, js=JS)
     held = st.session_state.get(key)
     png = held.get("png") if isinstance(held, dict) else None
     result = _pad(key=key, data={"label": label, "clear": clear, "hint": hint, "png": png},

@@ -17,12 +17,12 @@ def verdict_figure(class_probs, d_per_label=None, text: dict[str, str] | None = 
     t = {**TEXT, **(text or {})}
     p = np.asarray(class_probs, dtype=np.float64).reshape(-1)
     digits = [str(i) for i in range(len(p))]
-    fig = go.Figure(go.Bar(x=digits, y=p, name=t["classifier"], marker_color=COLORS["loss_g"]))
+    fig = go.Figure(go.Bar(x=digits, y=p.tolist(), name=t["classifier"], marker_color=COLORS["loss_g"]))
     if d_per_label is not None:
         d = np.asarray(d_per_label, dtype=np.float64).reshape(-1)
         if len(d) != len(p):
             raise ValueError(f"{len(d)} D scores for {len(p)} classes")
-        fig.add_trace(go.Bar(x=digits, y=d, name=t["d"], marker_color=COLORS["d_real"]))
+        fig.add_trace(go.Bar(x=digits, y=d.tolist(), name=t["d"], marker_color=COLORS["d_real"]))
     fig.update_layout(barmode="group", height=height, margin=dict(l=50, r=10, t=40 if t["title"] else 20, b=40),
                       title=t["title"] or None, legend=dict(orientation="h", y=1.12, x=0),
                       xaxis=dict(title=dict(text=t["digit"]), type="category"),
