@@ -247,7 +247,8 @@ gen = choose_generator()
 if gen is not None:
     describe(gen)
     tabs = st.tabs([tr("Grid", "网格"), tr("Digits", "指定数字"), tr("Latent walk", "隐空间漫步"),
-                    tr("Ask the discriminator", "问问判别器")])
+                    tr("Ask the discriminator", "问问判别器")],
+                   key=P + "tab", on_change="rerun")  # tracked: a drawing's rerun keeps its tab open
     for tab, section, what in zip(tabs, (grid_section, class_section, walk_section, discriminator_section),
                                   ("grid", "class grid", "latent walk", "discriminator")):
         with tab, guard(what):

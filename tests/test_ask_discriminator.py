@@ -130,7 +130,7 @@ def drawn(digit: int) -> dict:
 def test_drawing_gets_d_and_the_classifier_in_english(bundled):
     at = run_page(PAGE, timeout=120, **drawn(7))
     info = bundled["cgan-mnist"].config["gan_studio"]["discriminator"]
-    assert any("trained afterwards against the frozen generator" in c.value and f"{info['steps']} steps" in c.value
+    assert any("trained afterwards against the frozen generator" in c.value and f"{info['steps']:,} steps" in c.value
                for c in at.caption)
     d = next(m for m in at.metric if m.label.startswith("D(x, y) for y = 7"))
     reads = next(m for m in at.metric if m.label == "The classifier reads")

@@ -127,9 +127,9 @@ def discriminator_section(g: LoadedGenerator) -> None:
     info = d_info(g)
     if info.get("trained") == "against the frozen generator":
         st.caption(tr(f"This generator's own discriminator was not kept, so this D was trained afterwards against "
-                      f"the frozen generator ({info.get('steps', '?')} steps; real: {info.get('real_images', '?'):,} "
+                      f"the frozen generator ({info.get('steps', 0):,} steps; real: {info.get('real_images', 0):,} "
                       "MNIST digits, fake: this generator's samples). The model card says how.",
-                      f"这个生成器原来的判别器没有保留，所以这个 D 是之后针对冻结的生成器重新训练的（{info.get('steps', '?')} 步；"
+                      f"这个生成器原来的判别器没有保留，所以这个 D 是之后针对冻结的生成器重新训练的（{info.get('steps', 0):,} 步；"
                       f"真：{info.get('real_images', '?')} 张 MNIST 数字，假：这个生成器的样本）。模型卡片写明了做法。"))
     labels = {"draw": tr("your drawing", "你的手绘"), "generated": tr("a generated sample", "一个生成样本"),
               "real": tr("a real MNIST digit", "一张真实 MNIST 数字"), "upload": tr("upload an image", "上传图像")}
@@ -151,7 +151,8 @@ def discriminator_section(g: LoadedGenerator) -> None:
         c2.metric("D(x)", f"{v.score:.3f}")
     if v.probs is not None:
         c2.metric(tr("The classifier reads", "分类器读出"), f"{v.digit}",
-                  tr(f"{float(v.probs.max()):.0%} sure", f"把握 {float(v.probs.max()):.0%}"), delta_color="off")
+                  tr(f"{float(v.probs.max()):.0%} sure", f"把握 {float(v.probs.max()):.0%}"), delta_color="off",
+                  delta_arrow="off")
         text = {"digit": tr("digit y", "数字 y"), "value": tr("probability or D", "概率或 D 值"),
                 "classifier": tr("classifier: probability of y", "分类器：是 y 的概率"),
                 "d": tr("D(x, y) with label y", "标签为 y 时的 D(x, y)")}
