@@ -197,3 +197,23 @@ def test_generate_page_in_chinese_has_no_english_words(state):
     at = run_page(PAGE, timeout=120, app_lang="zh", **state)
     stray = english_words(at) - ALLOWED - PAGE_NAMES
     assert not stray, sorted(stray)
+
+
+# ----------------------------------------------------------------------------- the command line
+
+def test_cli_ask(tmp_path, capsys):
+    import json as _json
+    from PIL import Image
+    from gan.cli import main
+    png = tmp_path / "three.png"
+    Image.fromarray(pad_image(3)).save(png)  # dark ink on white paper, as drawn
+    assert main(["ask", "cgan-mnist", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("D(x, y=3) = ") and "the classifier reads 3" in out
+    assert main(["ask", "dcgan-mnist", str(png), "--json"]) == 0
+    res = _json.loads(capsys.readouterr().out)
+    assert res["digit"] == 3 and 0 <= res["d"] <= 1 and 0 <= res["real_share_below"] <= 1
+    (tmp_path / "bad.png").write_text("not an image")
+    assert main(["ask", "dcgan-mnist", str(tmp_path / "bad.png")]) == 2
+    assert main(["ask", "dcgan-mnist", str(tmp_path / "missing.png")]) == 2
+    assert "no such image" in capsys.readouterr().err
