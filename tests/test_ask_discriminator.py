@@ -130,8 +130,10 @@ def drawn(digit: int) -> dict:
 def test_drawing_gets_d_and_the_classifier_in_english(bundled):
     at = run_page(PAGE, timeout=120, **drawn(7))
     info = bundled["cgan-mnist"].config["gan_studio"]["discriminator"]
-    assert any("trained afterwards against the frozen generator" in c.value and f"{info['steps']:,} steps" in c.value
-               for c in at.caption)
+    note = next(c.value for c in at.caption if "trained afterwards against the frozen generator" in c.value)
+    assert f"{info['steps']:,} steps" in note and "real: 8,000 MNIST digits" in note
+    assert f"{info['untrained_share']:.0%} of them from untrained generators" in note
+    assert "real digits with a wrong label" in note  # the cgan's D (mismatch_weight > 0)
     d = next(m for m in at.metric if m.label.startswith("D(x, y) for y = 7"))
     reads = next(m for m in at.metric if m.label == "The classifier reads")
     assert reads.value == "7" and 0 <= float(d.value) <= 1

@@ -105,14 +105,31 @@ def _lesson(g: LoadedGenerator, v: sampling.Verdict) -> None:
                                "never trained on.",
                                f"而 D 给它的分数高于 **{below:.0%}** 的、它训练时没见过的真实 MNIST 数字。" if reads else
                                f"D 给这张图像的分数高于 **{below:.0%}** 的、它训练时没见过的真实 MNIST 数字。"))
-    st.markdown(tr("D was trained only to tell real MNIST digits from this generator's samples. Its score says how "
-                   "much an image looks like the training digits *in the ways G's samples differ from them*, not "
+    st.markdown(tr("D learned to tell the training images from generated ones. Its score says how much an image "
+                   "looks like the training images *in the ways generated samples differ from them*, not "
                    "whether it is a good digit: a drawing unlike both (another pen, other stroke widths, another "
                    "size) is outside anything D has seen, and there its verdict is a guess. A digit that the "
                    "classifier reads at once can get a low D.",
-                   "D 只学过区分真实 MNIST 数字和这个生成器的样本。它的分数说明一张图像在*G 的样本与真实数字不同的那些方面*"
-                   "有多像训练数字，而不是这个数字写得好不好：与两者都不同的手绘（不同的笔、不同的笔画粗细、不同的大小）"
+                   "D 学的是区分训练图像和生成的图像。它的分数说明一张图像在*生成样本与训练图像不同的那些方面*"
+                   "有多像训练图像，而不是这个数字写得好不好：与两者都不同的手绘（不同的笔、不同的笔画粗细、不同的大小）"
                    "超出了 D 见过的一切，在那里它的判断只是猜测。分类器一眼就能认出的数字，D 的分数也可能很低。"))
+
+
+def frozen_note(info: dict) -> None:
+    """How a D trained afterwards against the frozen generator was made (its model card has the rest)."""
+    share = float(info.get("untrained_share", 0) or 0)
+    fakes_en, fakes_zh = ["this generator's samples"], ["这个生成器的样本"]
+    if share:
+        fakes_en.append(f"{share:.0%} of them from untrained generators, as in a GAN's first steps")
+        fakes_zh.append(f"其中 {share:.0%} 来自未训练的生成器，如同 GAN 训练最初几步的样本")
+    if float(info.get("mismatch_weight", 0) or 0):
+        fakes_en.append("real digits with a wrong label")
+        fakes_zh.append("配上错误标签的真实数字")
+    st.caption(tr(f"This generator's own discriminator was not kept, so this D was trained afterwards against the "
+                  f"frozen generator ({info.get('steps', 0):,} steps; real: {info.get('real_images', 0):,} MNIST "
+                  f"digits; fake: {'; '.join(fakes_en)}). The model card says how.",
+                  f"这个生成器原来的判别器没有保留，所以这个 D 是之后针对冻结的生成器重新训练的（{info.get('steps', 0):,} 步；"
+                  f"真：{info.get('real_images', 0):,} 张 MNIST 数字；假：{'；'.join(fakes_zh)}）。模型卡片写明了做法。"))
 
 
 def discriminator_section(g: LoadedGenerator) -> None:
@@ -126,11 +143,7 @@ def discriminator_section(g: LoadedGenerator) -> None:
                    "给判别器一张图像，看看它认为这张图有多*真实*：D(x) = σ(logit)，接近 1 表示“真”，接近 0 表示“假”。"))
     info = d_info(g)
     if info.get("trained") == "against the frozen generator":
-        st.caption(tr(f"This generator's own discriminator was not kept, so this D was trained afterwards against "
-                      f"the frozen generator ({info.get('steps', 0):,} steps; real: {info.get('real_images', 0):,} "
-                      "MNIST digits, fake: this generator's samples). The model card says how.",
-                      f"这个生成器原来的判别器没有保留，所以这个 D 是之后针对冻结的生成器重新训练的（{info.get('steps', 0):,} 步；"
-                      f"真：{info.get('real_images', '?')} 张 MNIST 数字，假：这个生成器的样本）。模型卡片写明了做法。"))
+        frozen_note(info)
     labels = {"draw": tr("your drawing", "你的手绘"), "generated": tr("a generated sample", "一个生成样本"),
               "real": tr("a real MNIST digit", "一张真实 MNIST 数字"), "upload": tr("upload an image", "上传图像")}
     what = st.radio(tr("Image", "图像"), KINDS, horizontal=True, key=P + "ask_what", format_func=labels.__getitem__)
