@@ -155,6 +155,8 @@ def test_unconditional_d_and_blank_and_bad_drawings():
     at.run()
     assert [m.label for m in at.metric] == ["D(x)", "The classifier reads"]
     assert at.metric[1].value == "4"
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert chart["layout"]["yaxis"]["title"]["text"] == "probability" and len(chart["data"]) == 1  # no D per label
     at.session_state["gen_ask_pad"] = {"png": "data:image/png;base64,bm90IGEgcG5n"}
     at.run()
     assert not at.exception and any("The drawing could not be used" in e.value for e in at.error)

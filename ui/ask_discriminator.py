@@ -166,7 +166,8 @@ def discriminator_section(g: LoadedGenerator) -> None:
         c2.metric(tr("The classifier reads", "分类器读出"), f"{v.digit}",
                   tr(f"{float(v.probs.max()):.0%} sure", f"把握 {float(v.probs.max()):.0%}"), delta_color="off",
                   delta_arrow="off")
-        text = {"digit": tr("digit y", "数字 y"), "value": tr("probability or D", "概率或 D 值"),
+        text = {"digit": tr("digit y", "数字 y"), "value": tr("probability or D", "概率或 D 值") if g.conditional
+                else tr("probability", "概率"),
                 "classifier": tr("classifier: probability of y", "分类器：是 y 的概率"),
                 "d": tr("D(x, y) with label y", "标签为 y 时的 D(x, y)")}
         st.plotly_chart(verdict_figure(v.probs, v.d if g.conditional else None, text=text), key=P + "ask_chart")
