@@ -221,3 +221,30 @@ def test_cli_ask(tmp_path, capsys):
     assert main(["ask", "dcgan-mnist", str(tmp_path / "bad.png")]) == 2
     assert main(["ask", "dcgan-mnist", str(tmp_path / "missing.png")]) == 2
     assert "no such image" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- training a D against a frozen G
+
+@pytest.mark.parametrize("family", ["cgan", "dcgan"])
+def test_train_against_a_frozen_generator_and_bundle_it(family, tmp_path):
+    from gan.frozen_d import FrozenDConfig, save_discriminator, train_against_frozen
+    from gan.models import build
+    torch.manual_seed(0)
+    kwargs = {"latent_dim": 8, "width": 8} | ({"embed_dim": 4} if family == "cgan" else {"n_codes": 3, "code_dim": 2})
+    folder = hub.save_generator(build(family, **kwargs).eval(), tmp_path / "g")
+    before = (folder / "model.safetensors").read_bytes()
+    loaded = hub.load_folder(folder)
+    g_state = {k: v.clone() for k, v in loaded.model.state_dict().items()}
+    split = mnist_split()
+    cfg = FrozenDConfig(steps=3, batch_size=8, width=8, untrained_share=0.25, untrained_pool=2,
+                        mismatch_weight=0.5 if family == "cgan" else 0.0)
+    D, run = train_against_frozen(loaded, split.train_images[:64], split.train_labels[:64], cfg)
+    assert all(torch.equal(v, loaded.model.state_dict()[k]) for k, v in g_state.items())  # G stayed frozen
+    save_discriminator(D, folder, {"trained": "against the frozen generator", **run})
+    assert (folder / "model.safetensors").read_bytes() == before
+    again = hub.load_folder(folder)  # strict, as every checkpoint
+    assert again.discriminator is not None and again.config["gan_studio"]["discriminator"]["trained"]
+    x = split.held_images[:4]
+    y = torch.arange(4) if family == "cgan" else None
+    with torch.no_grad():
+        assert torch.allclose(d_scores(again.discriminator, x, y), d_scores(D, x, y))
