@@ -1,4 +1,4 @@
-"""Generate: sample grids, conditional digits, latent walks and "ask the discriminator".
+"""Generate: sample grids, conditional digits, latent walks and "ask the discriminator" (ui/ask_discriminator.py).
 
 Generators come from the bundled checkpoints, the visitor's own training run (the latest checkpoint
 its worker wrote, found through ``ui.jobs`` on any page, at once when the run ends) or a Hub repo id / local
@@ -8,7 +8,6 @@ folder. Session state uses the prefix ``gen_``; the Model zoo page sets ``gen_so
 from __future__ import annotations
 
 import math
-import random
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +17,16 @@ from gan import hosted, hub, sampling, timelapse, zoo
 from gan.hub import CheckpointError, HubError, LoadedGenerator
 from gan.images import images_uint8, make_grid
 from ui import jobs
+from ui.ask_discriminator import discriminator_section
 from ui.checkpoint_upload import uploader
-from ui.hosted import checked_upload, hosted_text, removed_text
+from ui.hosted import hosted_text, removed_text
 from ui.errors import guard
 from ui.i18n import md, tr
+from ui.seeds import seed_input
 from ui.sidebar import presenting
 
 P = "gen_"
+ARCH_ZH = {"dcgan": "DCGAN（转置卷积 + 批归一化）", "cgan": "条件 DCGAN（标签嵌入；投影判别器）"}  # gan.zoo.ARCHITECTURE
 TRAIN_TAG = "train"  # the Train page's jobs
 
 
@@ -62,6 +64,10 @@ def bundled_generators() -> list[zoo.ZooEntry]:
     return [e for e in zoo.catalog() if e.origin == "bundled"]
 
 
+def architecture(e: zoo.ZooEntry) -> str:
+    return tr(e.architecture, ARCH_ZH.get(e.family, e.architecture))
+
+
 def choose_generator() -> LoadedGenerator | None:
     kinds = ["bundled", "session", "upload", "hub"]
     labels = {"bundled": tr("Bundled", "内置模型"), "session": tr("Your run", "你的训练"),
@@ -84,7 +90,7 @@ def choose_generator() -> LoadedGenerator | None:
                 st.session_state[P + "bundled"] = names[0]
             info = {e.name: e for e in entries}
             name = st.selectbox(tr("Bundled generator", "内置生成器"), names, key=P + "bundled",
-                                format_func=lambda n: f"{n} · {info[n].architecture} · {info[n].data}")
+                                format_func=lambda n: f"{n} · {architecture(info[n])} · {info[n].data}")
             return load_cached("bundled", name, _stamp(hub.BUNDLED_DIR / name))
         if kind == "session":
             job = jobs.mine(TRAIN_TAG)
@@ -111,9 +117,9 @@ def choose_generator() -> LoadedGenerator | None:
                              else tr("Hub repo id", "Hub 仓库 ID"), key=P + "hub_id",
                              placeholder="huggan/dcgan-mnist",
                              help=tr("A repo id such as huggan/dcgan-mnist (needs a connection)"
-                                     + (", or a folder with config.json + model.safetensors." if local else "."),
+                                     + (", or a folder with `config.json` + `model.safetensors`." if local else "."),
                                      "例如 huggan/dcgan-mnist 这样的仓库 ID（需要联网）"
-                                     + ("，或包含 config.json 与 model.safetensors 的文件夹。" if local else "。"))).strip()
+                                     + ("，或包含 `config.json` 与 `model.safetensors` 的文件夹。" if local else "。"))).strip()
         if not text:
             return None
         with st.spinner(tr("Loading…", "加载中…")):
@@ -145,17 +151,6 @@ def show(grid: np.ndarray, caption: str, file_name: str, key: str) -> None:
     st.image(grid, caption=caption, width=min(640, max(grid.shape[1] * 2, 160)))
     st.download_button(tr("Download PNG", "下载 PNG"), timelapse.png_bytes(grid), file_name=file_name,
                        mime="image/png", key=key, icon=":material/download:")
-
-
-def new_seed(key: str) -> None:
-    st.session_state[key] = random.randrange(100_000)
-
-
-def seed_input(key: str, label: str | None = None, default: int = 0) -> int:
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    value = c1.number_input(label or tr("Seed", "随机种子"), min_value=0, max_value=99_999, value=default, key=key)
-    c2.button(tr("Random", "随机"), key=key + "_new", on_click=new_seed, args=(key,), icon=":material/casino:")
-    return int(value)
 
 
 # --- sections -----------------------------------------------------------------------------------------
@@ -244,81 +239,6 @@ def walk_section(g: LoadedGenerator) -> None:
     st.image(timelapse.to_pil(one, scale=4 if one.shape[0] <= 32 else 2), caption=tr("Edited z", "修改后的 z"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=1)
-def mnist_sample():
-    """1,000 real MNIST digits (B, 1, 28, 28) in [-1, 1], read once per process; None when absent."""
-    from gan.data import DatasetMissing, load_images
-    try:
-        return load_images("mnist", splits=("test",), download=False, limit=1000).images
-    except (DatasetMissing, ValueError):
-        try:
-            return load_images("mnist", splits=("train",), download=False, limit=1000).images
-        except (DatasetMissing, ValueError):
-            return None
-
-
-def real_image(index: int) -> np.ndarray | None:
-    images = mnist_sample()
-    if images is None:
-        return None
-    return images_uint8(images[index % len(images)][None])[0]
-
-
-def discriminator_section(g: LoadedGenerator) -> None:
-    D = g.discriminator
-    if D is None:
-        st.info(tr("This generator came without its discriminator, so there is nobody to ask. Generators trained on "
-                   "the Train page (and the bundled ones saved with D) have one.",
-                   "这个生成器没有附带判别器，所以无从询问。在“训练”页面训练的生成器（以及保存了 D 的内置模型）带有判别器。"))
-        return
-    st.markdown(tr("Give the discriminator an image and see how *real* it thinks it is: D(x) = σ(logit), "
-                   "near 1 for “real”, near 0 for “fake”.",
-                   "给判别器一张图像，看看它认为这张图有多*真实*：D(x) = σ(logit)，接近 1 表示“真”，接近 0 表示“假”。"))
-    what = st.radio(tr("Image", "图像"), ["generated", "real", "upload"], horizontal=True, key=P + "ask_what",
-                    format_func=lambda k: {"generated": tr("a generated sample", "一个生成样本"),
-                                           "real": tr("a real MNIST digit", "一张真实 MNIST 数字"),
-                                           "upload": tr("upload a drawing", "上传手绘")}[k])
-    size = int(getattr(g.model, "image_size", 28))
-    channels = int(getattr(g.model, "channels", 1))
-    img: np.ndarray | None = None
-    if what == "generated":
-        seed = seed_input(P + "ask_seed")
-        img = images_uint8(sampling.generate(g, 1, seed=seed))[0]
-    elif what == "real":
-        idx = st.number_input(tr("Image number", "图像编号"), 0, 999, 0, key=P + "ask_index")
-        img = real_image(int(idx))
-        if img is None:
-            st.warning(tr("MNIST is not available on this server.", "本服务器上没有 MNIST 数据。"))
-            return
-    else:
-        up = st.file_uploader(tr("A digit, light on dark or dark on light (PNG, JPEG, WebP)",
-                                 "一个数字，浅底深字或深底浅字均可（PNG、JPEG、WebP）"),
-                              type=["png", "jpg", "jpeg", "webp"], key=P + "ask_upload")
-        if up is None:
-            return
-        from gan.images import ImageError, decode_image
-        try:
-            pil = decode_image(checked_upload(up), max_bytes=hosted.upload_limit("file"), mode="L")
-        except ImageError as e:
-            st.error(tr("That image could not be used: ", "这张图像无法使用：") + str(e))
-            return
-        a = np.asarray(pil.resize((size, size), resample=2), dtype=np.uint8)  # bilinear
-        if a.mean() > 127:  # dark digit on a light background: invert to MNIST's light-on-dark
-            a = 255 - a
-        img = a
-    seen, scores = sampling.ask_discriminator(g, img)
-    c1, c2 = st.columns([1, 2])
-    c1.image(timelapse.to_pil(seen, scale=4), caption=tr("What D sees", "D 看到的图像"))
-    if g.conditional:
-        best = int(scores.argmax())
-        c2.metric(tr("D(x, y), best class", "D(x, y)，最高的类别"), f"{scores[best]:.3f}", help=None)
-        c2.bar_chart({tr("D(x, y) for each class y", "各类别 y 的 D(x, y)"): scores}, height=200)
-        st.session_state[P + "ask_score"] = float(scores[best])
-    else:
-        c2.metric("D(x)", f"{float(scores[0]):.3f}")
-        st.session_state[P + "ask_score"] = float(scores[0])
-
-
 # --- page ---------------------------------------------------------------------------------------------
 
 st.title(tr("Generate", "生成"))
@@ -327,7 +247,8 @@ gen = choose_generator()
 if gen is not None:
     describe(gen)
     tabs = st.tabs([tr("Grid", "网格"), tr("Digits", "指定数字"), tr("Latent walk", "隐空间漫步"),
-                    tr("Ask the discriminator", "问问判别器")])
+                    tr("Ask the discriminator", "问问判别器")],
+                   key=P + "tab", on_change="rerun")  # tracked: a drawing's rerun keeps its tab open
     for tab, section, what in zip(tabs, (grid_section, class_section, walk_section, discriminator_section),
                                   ("grid", "class grid", "latent walk", "discriminator")):
         with tab, guard(what):

@@ -1,4 +1,4 @@
-"""``python -m gan ...``: train, sample, eval, push, stylize.
+"""``python -m gan ...``: train, sample, eval, ask, push, stylize.
 
 Bad arguments or inputs print one line on stderr and exit with code 2; no tracebacks.
 """
@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--n", type=_positive_int, default=2000, help="samples to generate (10-4096; default 2000)")
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+
+    a = sub.add_parser("ask", help="ask a generator's discriminator how real an image of a digit looks, and the "
+                                   "bundled classifier which digit it is")
+    a.add_argument("source", help="checkpoint folder, bundled name (e.g. cgan-mnist) or Hub repo id")
+    a.add_argument("image", help="PNG, JPEG or WebP of one digit, light on dark or dark on light")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
 
     add_stylize_parser(sub)
     add_superres_parser(sub)
@@ -470,7 +476,45 @@ def cmd_eval(args) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "sample": cmd_sample, "push": cmd_push, "eval": cmd_eval}
+def cmd_ask(args) -> int:
+    import json
+
+    import numpy as np
+
+    from .drawing import light_on_dark, mnist_like
+    from .hub import load_generator
+    from .images import decode_image
+    from .sampling import verdict
+
+    loaded = load_generator(args.source)
+    if loaded.discriminator is None:
+        raise CliError(f"{loaded.source} came without its discriminator: there is nobody to ask")
+    path = Path(args.image)
+    if not path.is_file():
+        raise CliError(f"no such image: {path}")
+    from .images import ImageError
+    try:
+        gray = np.asarray(decode_image(path.read_bytes(), mode="L"))
+    except ImageError as e:
+        raise CliError(f"{path.name}: {e}") from None
+    v = verdict(loaded, mnist_like(light_on_dark(gray)))
+    res = {"source": loaded.source, "d": round(v.score, 4), "digit": v.digit,
+           "classifier_probability": None if v.probs is None else round(float(v.probs.max()), 4),
+           "real_share_below": None if v.real_share_below is None else round(v.real_share_below, 4)}
+    if loaded.conditional:
+        res["d_per_label"] = [round(float(x), 4) for x in v.d]
+    if args.json:
+        print(json.dumps(res))
+        return 0
+    what = f"D(x, y={v.digit})" if loaded.conditional and v.digit is not None else "D(x)"
+    print(f"{what} = {v.score:.3f}" + ("" if v.real_share_below is None else
+                                      f" (higher than {v.real_share_below:.0%} of held-out real digits)"))
+    if v.probs is not None:
+        print(f"the classifier reads {v.digit} ({float(v.probs.max()):.0%} sure)")
+    return 0
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "push": cmd_push, "eval": cmd_eval, "ask": cmd_ask}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,7 @@
-"""Sampling from loaded generators: seeded noise, labels, latent walks (pixels: gan.images)."""
+"""Sampling from loaded generators: seeded noise, labels, latent walks (pixels: gan.images); D's verdict."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -148,6 +150,48 @@ def ask_discriminator(loaded: LoadedGenerator, image: np.ndarray) -> tuple[np.nd
     else:
         scores = torch.sigmoid(D(x.to(dev))).cpu().reshape(1)
     return images_uint8(x)[0], scores.numpy()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What D and the bundled classifier make of one image."""
+    seen: np.ndarray  # uint8 (H, W): the image as D sees it
+    d: np.ndarray  # (1,) D(x), or (n_classes,) D(x, y) for every label y
+    probs: np.ndarray | None  # (10,) the classifier's probabilities; None without the classifier
+    digit: int | None  # the classifier's answer
+    score: float  # D(x), or for a conditional D: D(x, y) with y the classifier's digit (else the best label)
+    real_share_below: float | None  # the share of held-out real digits that D scores lower (when recorded)
+
+
+def real_share_below(loaded: LoadedGenerator, score: float) -> float | None:
+    """Share of held-out real MNIST digits that this D scores below ``score``, from the quantiles of their
+    scores recorded with the discriminator (config.json: gan_studio.discriminator.real_quantiles); None when
+    none were recorded."""
+    info = (loaded.config.get("gan_studio") or {}).get("discriminator") or {}
+    q = info.get("real_quantiles") if isinstance(info, dict) else None
+    if not isinstance(q, list) or len(q) < 2:
+        return None
+    q = np.asarray(q, dtype=np.float64)  # scores at evenly spaced fractions 0..1
+    return float(np.interp(score, q, np.linspace(0, 1, len(q)), left=0.0, right=1.0))
+
+
+def verdict(loaded: LoadedGenerator, image: np.ndarray) -> Verdict:
+    """D's verdict on ``image`` (uint8, (H, W) or (H, W, C), light on dark), with the bundled classifier's digit."""
+    seen, d = ask_discriminator(loaded, image)
+    probs = digit = None
+    try:
+        from .metrics.classifier import classify_images
+        x = torch.from_numpy(np.asarray(seen, dtype=np.float32) / 127.5 - 1.0)
+        x = x[None, None] if x.ndim == 2 else x.permute(2, 0, 1)[None]  # (1, C, H, W)
+        probs = classify_images(x)[0].numpy()
+        digit = int(probs.argmax())
+    except (OSError, ValueError):  # no bundled classifier in this copy (CheckpointError is a ValueError)
+        pass
+    if loaded.conditional:
+        score = float(d[digit] if digit is not None and digit < len(d) else d.max())
+    else:
+        score = float(d[0])
+    return Verdict(seen, d, probs, digit, score, real_share_below(loaded, score))
 
 
 def edited_sample(loaded: LoadedGenerator, seed: int, edits: dict[int, float], label: int | None = None) -> np.ndarray:

@@ -8,7 +8,7 @@ Also writes the 8,000-image training split as IDX files for training the bundled
     GAN_DATA_DIR=/tmp/mnist-train8k python -m gan train --model cgan --dataset mnist ...
 
 and turns such a training output into a bundled checkpoint (metrics on 2,000 samples in config.json
-and the model card; the training state and the discriminator removed):
+and the model card; the training state removed, the discriminator kept):
 
     python scripts/train_classifier.py --finalize checkpoints/cgan-mnist --wall-seconds 900 \
         --command "the commands that produced it" --conditions "how loaded the machine was"

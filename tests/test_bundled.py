@@ -56,7 +56,8 @@ def test_bundled_layout_loads_and_matches_a_resave(name, tmp_path):
     cfg = json.loads((folder / "config.json").read_text())
     assert next(iter(cfg)) == "model_type"
     loaded = hub.load_folder(folder)
-    again = hub.save_generator(loaded.model, tmp_path / name, extra=cfg.get("gan_studio"))
+    again = hub.save_generator(loaded.model, tmp_path / name, extra=cfg.get("gan_studio"),
+                               discriminator=loaded.discriminator)
     assert json.loads((again / "config.json").read_text()) == cfg
     old, new = (load_state_dict_file(f / "model.safetensors") for f in (folder, again))
     assert old.keys() == new.keys() and all(torch.equal(old[k], new[k]) for k in old)

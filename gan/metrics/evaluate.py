@@ -148,13 +148,12 @@ def finalize_bundled(folder: str | Path, *, command: str, wall_seconds: float, c
                      seed: int = 0) -> dict:
     """Turn a CLI training output into a bundled checkpoint: measure the metrics on n samples, record
     them and the training split in config.json, write the model card, and drop the files a bundle does
-    not ship (the training state, discriminator.safetensors)."""
+    not ship (the training state). The discriminator stays: the Generate page asks it about drawings."""
     from ..hub import load_folder
     folder = Path(folder)
-    for extra_file in ("training_state.safetensors", "training_state.json", "discriminator.safetensors"):
+    for extra_file in ("training_state.safetensors", "training_state.json"):
         (folder / extra_file).unlink(missing_ok=True)
     cfg = json.loads((folder / "config.json").read_text())
-    cfg.pop("discriminator", None)
     info = cfg.setdefault("gan_studio", {})
     info["train_data"] = (f"MNIST t10k images 0-{TRAIN_SPLIT - 1} (the training split; images "
                           f"{TRAIN_SPLIT}-{TRAIN_SPLIT + HELD_OUT - 1} held out)")

@@ -4,6 +4,7 @@
 - training.py    the loss curves of every page (one builder, one colour scheme: Train page and
                  playground), equilibrium values of each loss, the class histogram
 - toy.py         the playground's plotly figures: the plane, coverage over time, the point canvas
+- verdict.py     the Generate page's verdict on one image: the classifier's probabilities, D(x, y) per label
 - raster.py      pictures drawn on the server (the playground's live views): the plane, curve
                  panels, colour scales, ticks, dashed lines
 
