@@ -86,11 +86,13 @@ def choose_generator() -> LoadedGenerator | None:
                            "one from the Hub.", "此版本的应用没有内置生成器。可以在“训练”页面训练一个，或从 Hub 加载。"))
                 return None
             names = [e.name for e in entries]
-            if st.session_state.get(P + "bundled") not in names:
-                st.session_state[P + "bundled"] = names[0]
+            if st.session_state.get(P + "bundled") not in names:  # first visit, or labels in a new language
+                saved = st.session_state.get(P + "bundled_saved")
+                st.session_state[P + "bundled"] = saved if saved in names else names[0]
             info = {e.name: e for e in entries}
             name = st.selectbox(tr("Bundled generator", "内置生成器"), names, key=P + "bundled",
                                 format_func=lambda n: f"{n} · {architecture(info[n])} · {info[n].data}")
+            st.session_state[P + "bundled_saved"] = name
             return load_cached("bundled", name, _stamp(hub.BUNDLED_DIR / name))
         if kind == "session":
             job = jobs.mine(TRAIN_TAG)

@@ -89,3 +89,16 @@ def test_a_drawn_seven_gets_a_verdict_from_d_and_the_classifier(page, server):
     panel.get_by_text("在上面写一个数字").wait_for()
     wait_idle(page)
     assert reads.count() == 0
+
+
+def test_the_chosen_bundled_generator_survives_a_language_switch(page, server):
+    open_page(page, server, "generate", "Generate")
+    page.get_by_test_id("stSelectbox").filter(has_text="Bundled generator").click()
+    page.get_by_role("option", name=re.compile(r"^dcgan-mnist")).click()
+    wait_idle(page)
+    radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
+    wait_idle(page)
+    box = page.get_by_test_id("stSelectbox").filter(has_text="内置生成器")
+    shown = box.get_by_role("combobox").input_value()
+    assert shown.startswith("dcgan-mnist"), shown
+    assert_no_exception(page)
