@@ -24,7 +24,7 @@ from gan.style.pretrained import HUB_STYLES, StyleModel, apply_style_model, load
 from ui import jobs
 from ui.errors import guard
 from ui.hosted import checked_upload, upload_limit
-from ui.i18n import md, tr
+from ui.i18n import md, settle_choice, tr
 from ui.style_view import before_after, inputs, offline_caption, png_of, pretrained_caption, progress_view
 
 P = "style_"
@@ -188,6 +188,9 @@ with st.expander(tr("How it works", "原理说明")):
     st.markdown(md("style_transfer"))
 
 with guard("style transfer"):
+    settle_choice(P + "method", METHOD_LABELS)  # the choice stays after a language switch
+    for kind in ("content", "style"):
+        settle_choice(f"{P}{kind}_src", {"preset": ("Example", "示例"), "upload": ("Upload", "上传")})
     method = st.radio(tr("Method", "方法"), list(METHOD_LABELS), horizontal=True, key=P + "method",
                       format_func=lambda m: tr(*METHOD_LABELS[m]))
     col_c, col_s = st.columns(2)

@@ -322,3 +322,14 @@ def test_playground_g_step_shows_l_g_and_the_saturation_preset_shows_tenfold_arr
     shot(page, "playground-saturation-preset")
     assert_no_exception(page)
     page.get_by_role("button", name="Reset").click()
+
+
+def test_the_style_method_stays_chosen_after_a_language_switch(page, server):
+    open_page(page, server, "style", "Style transfer")
+    radio(page, "Method", "Adversarial, trained now (offline)")
+    wait_idle(page)
+    radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
+    wait_idle(page)
+    group = page.get_by_role("radiogroup", name="方法")
+    assert group.get_by_role("radio", name="对抗式，现场训练（离线）").is_checked()
+    assert_no_exception(page)
