@@ -28,12 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from gan.folders import load_folder  # noqa: E402
 from gan.hub import load_folder as load_checkpoint  # noqa: E402
 from gan.metrics.own_classes import evaluate  # noqa: E402
-from gan.own_images import PRESETS, run_config  # noqa: E402
+from gan.own_images import PRESETS, class_samples, run_config  # noqa: E402
 from gan.shapes import write_shapes  # noqa: E402
 from gan.train import Trainer  # noqa: E402
 
@@ -50,6 +52,7 @@ def main(argv=None) -> int:
     p.add_argument("--width", type=int, default=None)
     p.add_argument("--batch", type=int, default=None)
     p.add_argument("--json", action="store_true", help="also print the median over seeds as one JSON line")
+    p.add_argument("--grid", default=None, help="save each seed's samples per class as GRID-<seed>.png")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     preset = PRESETS[args.preset]
@@ -76,7 +79,11 @@ def main(argv=None) -> int:
             wall = time.time() - t0
             out = Path(tmp) / f"run{seed}"
             trainer.save(out)
-            rep = evaluate(data, load_checkpoint(out), n_per_class=100, seed=seed)
+            loaded = load_checkpoint(out)
+            rep = evaluate(data, loaded, n_per_class=100, seed=seed)
+            if args.grid:
+                rows = [strip for _, strip in class_samples(loaded, data.class_names, per_class=10, seed=seed)]
+                Image.fromarray(np.concatenate(rows)).save(f"{args.grid}-{seed}.png")
             accs = [c.accuracy for c in rep.classes]
             ratio = max(c.ratio for c in rep.classes)
             results.append({"steps": trainer.step, "seconds": wall, "min_accuracy": min(accs),
