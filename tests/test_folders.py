@@ -246,6 +246,18 @@ def test_uploads_belong_to_their_visitor_and_stay_out_of_checkpoint_uploads(tmp_
     assert len(list((tmp_path / "gan-studio-uploads").iterdir())) == 1  # refused uploads leave nothing
 
 
+def test_a_running_job_keeps_its_uploaded_set_from_the_sweep(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+    monkeypatch.setattr(hosted.tempfile, "gettempdir", lambda: str(tmp_path))
+    got = store_dataset_zip(shapes_zip(2, 32, 0), "owner-token-bbbb")
+    other = store_dataset_zip(shapes_zip(2, 32, 0), "owner-token-bbbb")
+    spec = SimpleNamespace(out_dir=None, resume_from=None, config={"dataset": f"folder:{got.folder}"})
+    running = SimpleNamespace(spec=spec, checkpoint=None, ended=False)
+    removed = hosted.sweep([hosted.uploads_root()], max_bytes=0, idle_s=-1,
+                           protect=hosted.job_folders([running])[0])
+    assert got.folder.is_dir() and not other.folder.exists() and [r for _, r in removed] == ["idle"]
+
+
 # ----------------------------------------------------------------------------- training on a folder
 
 def tiny(folder, **kw):

@@ -26,11 +26,12 @@ def shapes(tmp_path_factory):
 
 
 class Copier(nn.Module):
-    """A "generator" that returns training pictures of the asked class: the perfect memoriser."""
+    """A "generator" that returns training pictures of the asked class: the perfect memoriser (``one``: always
+    the same picture of the class, a collapsed one; ``noisy``: noise instead)."""
 
-    def __init__(self, images, labels, noisy: bool = False):
+    def __init__(self, images, labels, noisy: bool = False, one: bool = False):
         super().__init__()
-        self.images, self.labels, self.noisy = images, labels, noisy
+        self.images, self.labels, self.noisy, self.one = images, labels, noisy, one
         self.latent_dim, self.n_classes = 4, int(labels.max()) + 1
         self.w = nn.Parameter(torch.zeros(1))
 
@@ -40,7 +41,7 @@ class Copier(nn.Module):
         out = []
         for zi, yi in zip(z, y):
             idx = torch.nonzero(self.labels == yi).flatten()
-            out.append(self.images[idx[int(zi.abs().sum() * 1000) % len(idx)]])
+            out.append(self.images[idx[0 if self.one else int(zi.abs().sum() * 1000) % len(idx)]])
         return torch.stack(out)
 
 
@@ -78,6 +79,11 @@ def test_a_copying_generator_is_caught_and_noise_is_told_apart(shapes):
     assert copy.frechet < 3 * copy.frechet_floor < noise.frechet  # copies sit near the floor, noise far above
     assert copy.classes[0].pair[0].shape == (32, 32, 3) and copy.classes[0].pair[2] < 1e-6
     assert copy.trusted and copy.not_measured == []
+    # spread: copies of many pictures spread like the pictures; one picture per class does not spread at all
+    assert all(0.8 < c.spread_ratio < 1.25 and not c.alike for c in copy.classes)
+    one = evaluate(data, fake_loaded(Copier(data.images, data.labels, one=True)), n_per_class=16, classifier=clf)
+    assert all(c.alike and c.sample_spread < 1e-6 and c.real_spread > 0.2 for c in one.classes)
+    assert not any(c.alike for c in noise.classes)
 
 
 def test_an_unlabelled_set_says_what_is_not_measured(shapes):

@@ -175,6 +175,7 @@ def test_a_short_run_draws_every_class_downloads_and_measures(uploads_dir, media
     assert any(c.value.startswith("A small classifier trained here on your pictures labels") for c in at.caption)
     table = at.dataframe[0].value
     assert list(table.iloc[:, 0]) == ["circle", "square", "triangle"] and "samples it puts in the class" in table.columns
+    assert "spread: samples / pictures" in table.columns
     assert any("Fréchet distance" in m.value and "the floor" in m.value for m in at.markdown)
 
 

@@ -41,26 +41,28 @@ def md(topic: str) -> str:
 
 
 def settle_choice(key: str, labels: dict) -> None:
-    """Turn a keyed choice widget's state back into its option after a language switch.
+    """Keep a keyed choice widget on its option, under the right label, across a language switch.
 
-    Streamlit (1.67) keeps a keyed selectbox's, radio's or multiselect's value as the label the browser
-    shows; after the language changes that label is none of the new ones and comes back as a plain string
-    (a page reading it as its option would fail). Call this before drawing the widget; ``labels`` maps each
-    option to its (English, Chinese) labels. A value that matches nothing is dropped (the default applies).
+    Streamlit (1.67) gets a keyed selectbox's, radio's or multiselect's value back from the browser as the
+    label it shows. After the language changes, that label is none of the new ones: the widget keeps showing
+    it and hands it back as a plain string (a page reading it as its option fails). Call this before drawing
+    the widget (and in callbacks, which run first); ``labels`` maps each option to its (English, Chinese)
+    labels. The value is turned back into its option and, on the first run in a new language, written again,
+    which makes the browser show the new label. A value that matches nothing is dropped (the default applies).
     """
     ss = st.session_state
+    seen = f"_settled_lang_{key}"
     if key not in ss:
+        ss[seen] = lang()
         return
     back = {label: option for option, pair in labels.items() for label in pair}
     value = ss[key]
     if isinstance(value, list):
-        fixed = [v if v in labels else back.get(v) for v in value]
-        fixed = [v for v in fixed if v is not None]
-    elif value in labels:
-        return
+        fixed = [v for v in (v if v in labels else back.get(v) for v in value) if v is not None]
     else:
-        fixed = back.get(value)
+        fixed = value if value in labels else back.get(value)
     if fixed is None:
         del ss[key]
-    elif fixed != value:
+    elif fixed != value or ss.get(seen) != lang():
         ss[key] = fixed
+    ss[seen] = lang()

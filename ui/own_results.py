@@ -132,18 +132,28 @@ def report_view(r) -> None:
     table[tr("picture → nearest other picture", "图片 → 最近的另一张图片")] = [
         f"{c.real_nn:.3f}" if c.real_nn is not None else "–" for c in r.classes]
     table[tr("ratio", "比值")] = [f"{c.ratio:.2f}" if c.ratio is not None else "–" for c in r.classes]
+    table[tr("spread: samples / pictures", "离散度：样本 / 图片")] = [
+        f"{c.sample_spread:.3f} / {c.real_spread:.3f}" if c.spread_ratio is not None else "–" for c in r.classes]
     st.dataframe(table, hide_index=True, key=P + "quality_table")
     st.caption(tr(f"{r.n_per_class} samples per class. Distances are the root-mean-square pixel difference on the "
                   "−1…1 scale (0 = identical). A ratio near 1 or above: samples are as far from your pictures as your "
                   f"pictures are from each other; below {COPY_RATIO}: samples sit on top of training pictures (copies).",
                   f"每个类别 {r.n_per_class} 个样本。距离是像素差的均方根（像素取值 −1…1，0 表示完全相同）。比值接近 1 "
-                  f"或更大：样本离你的图片和你的图片彼此之间一样远；小于 {COPY_RATIO}：样本几乎就是训练图片（照抄）。"))
+                  f"或更大：样本离你的图片和你的图片彼此之间一样远；小于 {COPY_RATIO}：样本几乎就是训练图片（照抄）。")
+               + tr(" Spread: the median distance between two samples of the class, and between two of its pictures.",
+                    "离散度：同一类别中两个样本之间、两张图片之间距离的中位数。"))
     copies = [c.name or tr("all", "全部") for c in r.classes if c.copies]
     if copies:
         st.warning(tr("Samples of these classes look like copies of training pictures: " + ", ".join(copies)
                       + ". More pictures, DiffAugment, or a shorter run help.",
                       "这些类别的样本看起来是在照抄训练图片：" + "、".join(copies) + "。更多图片、数据增强或更短的训练会有帮助。"),
                    icon=":material/content_copy:")
+    alike = [c.name or tr("all", "全部") for c in r.classes if c.alike]
+    if alike:
+        st.warning(tr("Samples of these classes look alike, spread less than half as much as the pictures (mode "
+                      "collapse within the class): " + ", ".join(alike) + ".",
+                      "这些类别的样本彼此很像，离散度不到图片的一半（类别内的模式崩塌）：" + "、".join(alike) + "。"),
+                   icon=":material/health_and_safety:")
     if r.frechet is not None:
         ratio = r.frechet / max(r.frechet_floor, 1e-9)
         st.markdown(tr(f"**Fréchet distance** on the classifier's features, samples against your pictures: "

@@ -6,6 +6,8 @@ Two measures, both from the visitor's own set, both computed in the session:
   (pixels in [-1, 1]) from each sample to its nearest training picture of the same class, against the
   same distance from each training picture to its nearest *other* training picture. Samples much closer
   to the training pictures than those are to each other are likely copies.
+* **Spread (mode collapse within a class).** The median distance between two samples of a class against
+  the same between two of its pictures: samples that all look alike spread far less than the pictures.
 * **A classifier trained on your classes.** A small CNN (:class:`gan.models.classifier.MNISTClassifier`,
   on pictures resized to 28 px) learns the set's classes from 80% of each class; the other 20% measure
   it. It then says which class each sample looks like (per-class accuracy of the samples), and its 32-d
@@ -35,6 +37,8 @@ HELD_SHARE = 0.2
 MIN_HELD_CLASS = 5  # a class needs this many pictures to give some to the held-out part
 FEATURE_DIM = 32
 COPY_RATIO = 0.5  # samples nearer than this share of the pictures' own spacing: likely copies
+ALIKE_RATIO = 0.5  # samples spread less than this share of the pictures' spread: they look alike (mode collapse)
+MAX_SPREAD_N = 256  # pictures per class compared pairwise for the spread
 TRUST_ACCURACY = 0.8  # the classifier's held-out accuracy below which its verdicts are not trusted
 
 
@@ -131,6 +135,16 @@ def nearest(a: torch.Tensor, b: torch.Tensor, exclude_self: bool = False) -> tup
     return best.float(), which
 
 
+def spread(images: torch.Tensor, limit: int = MAX_SPREAD_N) -> float | None:
+    """The median RMS pixel difference between two different images of ``images`` (its first ``limit``)."""
+    f = images[:limit].flatten(1).double()
+    if len(f) < 2:
+        return None
+    d = torch.cdist(f, f) / math.sqrt(f.shape[1])
+    i, j = torch.triu_indices(len(f), len(f), offset=1)
+    return float(d[i, j].median())
+
+
 @dataclass
 class ClassQuality:
     name: str
@@ -139,6 +153,8 @@ class ClassQuality:
     real_nn: float | None  # median distance from a picture to its nearest other picture (None: one picture)
     accuracy: float | None  # share of the class's samples the classifier puts in the class
     pair: tuple[np.ndarray, np.ndarray, float] | None = None  # the closest (sample, picture, distance)
+    sample_spread: float | None = None  # median distance between two samples of the class
+    real_spread: float | None = None  # median distance between two pictures of the class
 
     @property
     def ratio(self) -> float | None:
@@ -147,6 +163,15 @@ class ClassQuality:
     @property
     def copies(self) -> bool:
         return self.ratio is not None and self.ratio < COPY_RATIO
+
+    @property
+    def spread_ratio(self) -> float | None:
+        return self.sample_spread / self.real_spread if self.real_spread and self.sample_spread is not None else None
+
+    @property
+    def alike(self) -> bool:
+        """The samples look alike: mode collapse within the class."""
+        return self.spread_ratio is not None and self.spread_ratio < ALIKE_RATIO
 
 
 @dataclass
@@ -205,7 +230,8 @@ def evaluate(data, loaded, *, n_per_class: int = 64, seed: int = 0, classifier: 
                 float(d_fake[best]))
         acc = float((clf.predict(fake) == c).float().mean()) if clf is not None else None
         report.classes.append(ClassQuality(names[c], len(mine), float(d_fake.median()),
-                                           float(d_real.median()) if d_real is not None else None, acc, pair))
+                                           float(d_real.median()) if d_real is not None else None, acc, pair,
+                                           spread(fake), spread(mine)))
     if clf is not None:
         report.frechet, report.frechet_floor, report.frechet_n = _frechet(clf, data, loaded, seed)
     report.seconds = time.perf_counter() - t0
