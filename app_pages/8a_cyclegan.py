@@ -130,6 +130,8 @@ with st.expander(tr("Why the cycle makes unpaired training possible", "为什么
 
 with guard("cyclegan"):
     c1, c2 = st.columns([2, 1])
+    if P + "pair" in st.session_state:  # keep the choice shown when the language (the options' labels) changes
+        st.session_state[P + "pair"] = st.session_state[P + "pair"]
     pair = c1.radio(tr("Domains", "域"), list(PRESETS), format_func=pair_label, key=P + "pair", horizontal=True)
     side = c2.radio(tr("Direction", "方向"), ["x", "y"], format_func=side_label, key=P + "side", horizontal=True)
     recorded_section(pair, side)

@@ -30,13 +30,19 @@ def cli(*args: str) -> float:
     return time.time() - t0
 
 
+def card(pair: str, config: dict, seconds_with: float, seconds_without: float) -> str:
+    tried = bundled.try_bundled(pair, seed=0, n=1000) if bundled.PAIRS[pair].kind == "images" else None
+    return bundle_card(pair, bundled.FOLDERS[pair], config, seconds_with, seconds_without,
+                       bundled.replay(pair, True).last, bundled.replay(pair, False).last, tried)
+
+
 def card_only(pair: str) -> None:
     """Rewrite the card from the folder as it is (the wall times kept from the card's own line)."""
     import re
     out = bundled.folder(pair)
     m = re.search(r"wall time: (\d+) s with the cycle loss, (\d+) s without", (out / "README.md").read_text())
     config = json.loads((out / "config.json").read_text())
-    (out / "README.md").write_text(bundle_card(pair, config, float(m.group(1)), float(m.group(2))))
+    (out / "README.md").write_text(card(pair, config, float(m.group(1)), float(m.group(2))))
 
 
 def make(pair: str) -> None:
@@ -47,7 +53,7 @@ def make(pair: str) -> None:
     bundled.replay.cache_clear()
     bundled.model.cache_clear()
     config = json.loads((out / "config.json").read_text())
-    (out / "README.md").write_text(bundle_card(pair, config, with_cycle, without))
+    (out / "README.md").write_text(card(pair, config, with_cycle, without))
     size = sum(f.stat().st_size for f in out.iterdir())
     print(f"{pair}: {out.relative_to(ROOT)} {size / 1024:.0f} KiB, {with_cycle:.0f} s + {without:.0f} s")
 

@@ -230,7 +230,16 @@ def test_a_cycle_job_runs_pauses_and_stops():
     assert job.status == "stopped" and job.last.snapshot is not None
 
 
-def test_a_digits_job_runs_in_a_worker_process():
+@pytest.fixture
+def plain_main(monkeypatch):
+    """A bare __main__: AppTest.from_function (tests/test_app.py) can leave its temporary script as __main__, which a
+    spawned worker would then try to run first."""
+    import sys
+    import types
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
+
+def test_a_digits_job_runs_in_a_worker_process(plain_main):
     reg = J.Registry()
     cfg = default_config("mnist-thin2thick", steps=6, log_every=2, snapshot_every=3, data_limit=200)
     job = reg.start(J.JobSpec("cycle", cfg.__dict__.copy(), tag="cyclegan:mnist-thin2thick", threads=1), "me",
@@ -257,6 +266,12 @@ def test_cli_trains_saves_and_records(tmp_path, capsys):
     assert "reconstruction error" in capsys.readouterr().out
     model, config = load_model(out)
     assert config["gan_studio"]["step"] == 60 and R.load(out / "replay.npz").steps[-1] == 60
+    t0 = time.time()
+    assert main(["train", "--model", "cyclegan", "--dataset", "ring2grid", "--seconds", "6", "--out", str(out / "timed"),
+                 "--replay", str(tmp_path / "timed.npz"), "--quiet"]) == 0
+    timed = load_model(out / "timed")[1]["gan_studio"]
+    assert time.time() - t0 < 40 and timed["cycle_config"]["seconds"] == 6 and timed["step"] > 0
+    assert R.load(tmp_path / "timed.npz").steps[-1] == timed["step"]
 
 
 @pytest.mark.parametrize("args,msg", [

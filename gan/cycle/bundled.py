@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 
 from . import domains
+from .domains import PAIRS  # noqa: F401  (the pairs, for scripts/make_cyclegan_bundle.py)
 from .nets import CycleGAN
 from .replay import CycleRecording, load as load_recording
 from .train import cycle_snapshot, load_model, recon_distance

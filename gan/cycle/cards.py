@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .domains import PAIRS
+from .maps import map_name, mode_map, round_trips
 
 DATA = {
     "ring2grid": "X: the ring of 8 Gaussians (radius 2, std 0.05) of `gan.data.sample_toy`; Y: a 3×3 grid with spacing "
@@ -41,12 +42,12 @@ def pair_title(name: str) -> str:
     return f"{p.x_en} ↔ {p.y_en}"
 
 
-def bundle_card(pair: str, config: dict, seconds_with: float, seconds_without: float) -> str:
-    """The card of a bundled folder: both recorded runs' numbers, and for digits the error against the true pairs."""
-    from . import bundled
+def bundle_card(pair: str, folder_name: str, config: dict, seconds_with: float, seconds_without: float, on: dict,
+                off: dict, tried: dict | None = None) -> str:
+    """The card of a bundled folder: the last snapshots of both recorded runs (``on``: these weights, ``off``: the
+    cycle weight at 0) and, for digits, ``tried`` = ``gan.cycle.bundled.try_bundled(pair, seed=0, n=1000)``."""
     info = config.get("gan_studio", {})
     cfg = info.get("cycle_config", {})
-    on, off = bundled.replay(pair, True).last, bundled.replay(pair, False).last
     extra_rows: list[str] = []
     rows = [("reconstruction error, mean of \\|F(G(x)) − x\\| and \\|G(F(y)) − y\\|", on["recon"], off["recon"])]
     if "hit_y" in on:
@@ -58,7 +59,6 @@ def bundle_card(pair: str, config: dict, seconds_with: float, seconds_without: f
                  ("ink of F(y) (real thin digits: {:.3f})".format(on["ink_x"]), on["ink_f_y"], off["ink_f_y"])]
         unit = "mean absolute pixel error, pixels in [0, 1]"
     if "hit_y" in on:
-        from .maps import map_name, mode_map, round_trips
         for label, snap in (("these weights", on), ("cycle weight 0", off)):
             kind, r = map_name(mode_map(snap, "x"))
             what = {"rotation": f"rotation by {r * 45}°", "mirror": f"mirror image (axis at {r * 22.5:g}°)"}.get(kind, kind)
@@ -66,8 +66,8 @@ def bundle_card(pair: str, config: dict, seconds_with: float, seconds_without: f
                               f"{round_trips(snap, 'x')} of the 8 modes home")
     table = "\n".join(f"| {name} | {a:.4f} | {b:.4f} |" for name, a, b in rows)
     extra = ""
-    if pair == "mnist-thin2thick":
-        t = bundled.try_bundled(pair, seed=0, n=1000)
+    if tried is not None:
+        t = tried
         extra = (f"\nOn 1,000 digits of images 5,000-9,999 whose thin version the networks never saw, G(thin digit) is "
                  f"{t['paired_error']:.4f} from the same digit's true thick version (mean absolute pixel error; "
                  f"the thin digit itself is {t['paired_error_identity']:.4f} from it), although no pair was ever "
@@ -80,7 +80,7 @@ tags:
 - cyclegan
 ---
 
-# {bundled.FOLDERS[pair]}: CycleGAN, {pair_title(pair)} (GAN Studio)
+# {folder_name}: CycleGAN, {pair_title(pair)} (GAN Studio)
 
 Two generators (G: X → Y, F: Y → X) and two discriminators (D_X, D_Y), trained from unpaired samples on the CPU
 by this project's own CLI, all four in `model.safetensors` (keys `G.`, `F.`, `D_X.`, `D_Y.`; load with
@@ -96,9 +96,9 @@ same run with the cycle loss's weight at 0. The CycleGAN page plays both at once
 ```bash
 GAN_DATA_DIR=../shared/data OMP_NUM_THREADS=1 python scripts/make_cyclegan_bundle.py {pair}
 # which runs
-python -m gan train --model cyclegan --dataset {pair} --out checkpoints/{bundled.FOLDERS[pair]}
+python -m gan train --model cyclegan --dataset {pair} --out checkpoints/{folder_name}
 python -m gan train --model cyclegan --dataset {pair} --cycle-weight 0 --out /tmp/no-cycle \\
-    --replay checkpoints/{bundled.FOLDERS[pair]}/replay-no-cycle.npz
+    --replay checkpoints/{folder_name}/replay-no-cycle.npz
 ```
 
 ## Training

@@ -109,9 +109,9 @@ def losses_figure(histories: dict[str, list[dict]], *, text: dict[str, str] | No
     layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=40), uirevision="cycle-curves",
                   legend=dict(orientation="h", yanchor="top", y=-0.3, x=0),
                   xaxis=dict(anchor="y", domain=[0, 0.56], title=dict(text=t["step"])),
-                  yaxis=dict(anchor="x", domain=[0, 1], type="log", tickformat=".1~g"),
+                  yaxis=dict(anchor="x", domain=[0, 1], type="log", dtick="D2", tickformat=".1~r"),
                   xaxis2=dict(anchor="y2", domain=[0.66, 1], title=dict(text=t["step"])),
-                  yaxis2=dict(anchor="x2", domain=[0, 1], type="log", tickformat=".1~g"),
+                  yaxis2=dict(anchor="x2", domain=[0, 1], type="log", dtick="D2", tickformat=".1~r"),
                   annotations=[panel_title(t["losses"], 0.28, 1.0), panel_title(t["recon"], 0.83, 1.0)])
     return build_figure(data, layout, validate)
 
