@@ -243,7 +243,14 @@ class StyleEngine(Engine):
         return StyleDone(self.step, self.total_steps, status, message)
 
 
-ENGINES: dict[str, Callable[[JobSpec], Engine]] = {"train": _train_engine, "style": _style_engine}
+def _augment_study_engine(spec: JobSpec) -> Engine:
+    """One cell of the GAN-as-data-augmentation study (gan.augmentation_study)."""
+    from .augmentation_study import CellConfig, StudyEngine
+    return StudyEngine(CellConfig(**spec.config), started_at=spec.started_at)
+
+
+ENGINES: dict[str, Callable[[JobSpec], Engine]] = {"train": _train_engine, "style": _style_engine,
+                                                   "augment-study": _augment_study_engine}
 
 
 # ----------------------------------------------------------------------------- the worker loop
