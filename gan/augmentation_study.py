@@ -33,8 +33,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .jobs import Engine
-
 SETTINGS = ("real", "real+classic", "real+gan", "real+classic+gan")
 PER_CLASS_MAX = 500  # every class has more than 700 images in the training split
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "checkpoints" / "data-augmentation"
@@ -240,13 +238,16 @@ def run_cell(cfg: CellConfig, stop: threading.Event | None = None, split=None,
     real_x, real_y, _ = few_shot(cfg.per_class, cfg.seed, split.train_images, split.train_labels)
     held_x, held_y = split.held_images[:cfg.held_out], split.held_labels[:cfg.held_out]
     real_grid = class_grid(real_x, real_y, rows=min(cfg.per_class, 5))
-    state = dict(step=0, gan_step=0, samples=None, accuracies={}, seconds={})
+    state = dict(step=0, gan_step=0, samples=None, fresh=False, accuracies={}, seconds={})
     total = cfg.total_steps
 
     def event(phase: str, setting: str = "", status: str = "running", message: str = "") -> CellEvent:
+        # a sample grid travels when it is new, and in the last event (a job keeps every grid it received)
+        samples = state["samples"] if state["fresh"] or status != "running" else None
+        state["fresh"] = False
         return CellEvent(step=state["step"], total_steps=total, phase=phase, setting=setting, status=status,
                          message=message, elapsed=time.perf_counter() - t0, gan_step=state["gan_step"],
-                         real_grid=real_grid, samples=state["samples"], accuracies=dict(state["accuracies"]),
+                         real_grid=real_grid, samples=samples, accuracies=dict(state["accuracies"]),
                          seconds=dict(state["seconds"]))
 
     yield event("data", message=f"{len(real_x)} real images drawn")
@@ -260,8 +261,8 @@ def run_cell(cfg: CellConfig, stop: threading.Event | None = None, split=None,
         trainer = Trainer(tcfg, data=data, stop_event=stop)
         for ev in trainer.run():
             state["gan_step"] = state["step"] = trainer.step
-            if ev.samples is not None:
-                state["samples"] = ev.samples  # one column per class (the Trainer's fixed labels 0..9 repeat)
+            if ev.samples is not None:  # one column per class (the Trainer's fixed labels 0..9 repeat)
+                state["samples"], state["fresh"] = ev.samples, True
             if ev.status == "failed":
                 yield event("gan", status="failed", message=ev.message)
                 return
@@ -272,7 +273,7 @@ def run_cell(cfg: CellConfig, stop: threading.Event | None = None, split=None,
                 yield event("gan")
         total = state["step"] + cfg.clf_steps * len(cfg.settings)  # a time budget may have ended it early
         pool = gan_pool(trainer.sampler, cfg.pool_per_class, cfg.seed)
-        state["samples"] = class_grid(*pool, rows=5)
+        state["samples"], state["fresh"] = class_grid(*pool, rows=5), True
         state["seconds"]["gan"] = round(time.perf_counter() - t, 1)
         yield event("gan", message=f"cGAN trained for {trainer.step} steps")
     base = state["step"]
@@ -392,10 +393,23 @@ def text_numbers(summary: list[dict]) -> dict[str, str]:
     return out
 
 
+def data_problem(root: str | None = None) -> str | None:
+    """Why a cell cannot run here (MNIST's t10k images are missing or short), or None when it can."""
+    from .data import DatasetMissing, load_images
+    from .metrics.classifier import HELD_OUT, TRAIN_SPLIT
+    try:
+        n = len(load_images("mnist", root=root, splits=("test",), download=False).labels)
+    except (DatasetMissing, ValueError) as e:
+        return str(e)
+    need = TRAIN_SPLIT + HELD_OUT
+    return None if n >= need else f"the MNIST t10k file holds {n} images; the study needs {need:,}"
+
+
 # ============================================================================ the job engine
 
-class StudyEngine(Engine):
-    """Runs one cell as a job of :mod:`gan.jobs` (kind "augment-study")."""
+class StudyEngine:
+    """Runs one cell as a job of :mod:`gan.jobs` (kind "augment-study"; the interface of ``gan.jobs.Engine``,
+    not imported here: gan.jobs imports this module)."""
 
     def __init__(self, cfg: CellConfig, started_at: float | None = None):
         self.cfg = cfg.validate()
@@ -418,4 +432,14 @@ class StudyEngine(Engine):
         if last is None:
             return CellEvent(step=0, total_steps=self.total_steps, phase="data", status=status, message=message)
         return replace(last, status=status, message=message)
+
+
+    def manual_step(self, kind):
+        raise ValueError("a study cell has no single steps")
+
+    def reconfigure(self, changes: dict) -> dict:
+        raise ValueError("a study cell cannot be changed while it runs")
+
+    def save(self, folder) -> None:
+        """Nothing to keep: the results travel in the events."""
 
