@@ -72,9 +72,9 @@ def live_cell(res: dict) -> None:
     st.markdown(tr(
         "One setting, one seed: the real images are drawn, a conditional GAN trains on them only (its time "
         "budget below), then the same classifier trains without and with its samples and is scored on the "
-        "2,000 held-out images. About two minutes on two CPU cores.",
+        "2,000 held-out images. The whole cell takes a few minutes on a CPU; the progress bar shows where it is.",
         "一种设置、一个种子：先抽取真实图像，再只用它们训练一个条件 GAN（时间预算见下），然后同一个分类器分别在不加和加入"
-        "它的样本时训练，并在 2,000 张留出图像上评分。在两个 CPU 核上大约需要两分钟。"))
+        "它的样本时训练，并在 2,000 张留出图像上评分。整格在 CPU 上需要几分钟；进度条会显示进行到哪一步。"))
     problem = missing_data()
     if problem:
         st.info(tr("The live cell needs MNIST's test images on this server: ", "运行需要服务器上有 MNIST 测试集图像：")
@@ -93,8 +93,8 @@ def live_cell(res: dict) -> None:
                                    f"{', '.join(map(str, res['seeds']))}。"))
     seconds = c3.select_slider(tr("cGAN time budget (s)", "条件 GAN 的时间预算（秒）"), BUDGETS_S, value=60,
                                key=P + "seconds")
-    classic = st.checkbox(tr("Also classic augmentation (two more classifiers, about a minute more)",
-                             "同时比较经典数据增强（多训练两个分类器，约多一分钟）"), key=P + "classic")
+    classic = st.checkbox(tr("Also classic augmentation (two more classifiers to train, so it takes longer)",
+                             "同时比较经典数据增强（要多训练两个分类器，所以用时更长）"), key=P + "classic")
     b1, b2 = st.columns(2)
     if b1.button(tr("Run this cell", "运行这一格"), type="primary", key=P + "run", disabled=running,
                  icon=":material/play_arrow:"):

@@ -48,7 +48,7 @@ def test_the_bundled_study_shows_at_once_in_english():
     assert f"{100 * first['mean']:.1f} ± {100 * first['std']:.1f} %" in set(table["Accuracy (mean ± std)"])
     assert len(at.get("plotly_chart")) == 1
     text = _text(at)
-    assert A.text_numbers(res["summary"])["acc_real_10"] in text
+    assert A.text_numbers(res)["acc_real_10"] in text
     assert "{acc_" not in text and "{diff_" not in text
     assert "Made with `nice -n 10 python bench/data_augmentation.py" in text
     captions = [i.captions[0] for i in at.image if i.captions]
@@ -66,7 +66,7 @@ def test_chinese_page_is_translated():
     assert "只用真实图像" in set(table["训练数据"]) and "real images only" not in set(table["训练数据"])
     text = _text(at)
     assert "表格说明了什么" in [h.value for h in at.subheader]
-    assert A.text_numbers(A.load_results()["summary"])["acc_real_10"] in text
+    assert A.text_numbers(A.load_results())["acc_real_10"] in text
     assert "The cGAN" not in text and "Real images" not in text
     assert at.button(key="aug_run").label == "运行这一格"
 

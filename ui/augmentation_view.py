@@ -38,16 +38,19 @@ def figure(summary: list[dict], live: dict | None = None, key: str = "aug_figure
 
 
 def study_table(results: dict) -> None:
-    """The table: mean ± std over seeds, min-max, and the difference from real images only."""
-    s = results["summary"]
+    """The table: mean ± std over seeds, min-max, and the seed-by-seed difference from real images only."""
     rows = []
-    for r in s:
-        diff = "" if r["setting"] == "real" else f"{100 * effect(s, r['per_class'], r['setting'])['diff']:+.1f}"
+    for r in results["summary"]:
+        diff = ""
+        if r["setting"] != "real":
+            e = effect(results["rows"], r["per_class"], r["setting"])
+            diff = tr(f"{100 * e['diff']:+.1f} (up in {e['up']} of {e['n']} seeds)",
+                      f"{100 * e['diff']:+.1f}（{e['n']} 个种子中 {e['up']} 个上升）")
         rows.append({tr("Real images per class", "每类真实图像数"): r["per_class"],
                      tr("Training data", "训练数据"): label(r["setting"]),
                      tr("Accuracy (mean ± std)", "准确率（均值 ± 标准差）"): pct(r["mean"], r["std"]),
                      tr("Min–max", "最小–最大"): f"{100 * r['min']:.1f}–{100 * r['max']:.1f} %",
-                     tr("Vs real only (points)", "相对只用真实图像（百分点）"): diff,
+                     tr("Vs real only, same seed (points)", "相对只用真实图像，同一种子（百分点）"): diff,
                      tr("Seeds", "种子数"): r["n"]})
     st.dataframe(rows, hide_index=True, width="stretch", key="aug_table")
 
@@ -68,7 +71,7 @@ def how_made(results: dict) -> None:
 
 def explanation(results: dict) -> None:
     """The long text, its numbers filled in from the table."""
-    st.markdown(md("data_augmentation").format_map(text_numbers(results["summary"])))
+    st.markdown(md("data_augmentation").format_map(text_numbers(results)))
 
 
 def grids(real, samples, per_class: int, caption_extra: str = "") -> None:

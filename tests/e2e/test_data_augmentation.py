@@ -22,7 +22,7 @@ def test_table_figure_and_text_show_in_both_languages(page, server):
     main = page.get_by_test_id("stMain")
     main.get_by_test_id("stDataFrame").first.wait_for()
     main.locator(".js-plotly-plot .bars").first.wait_for()  # the bars with their error bars
-    numbers = text_numbers(load_results()["summary"])
+    numbers = text_numbers(load_results())
     text = main.inner_text()
     assert "What the table shows" in text and numbers["acc_real_10"] in text and numbers["acc_real_gan_50"] in text
     assert main.get_by_test_id("stImage").count() >= 2  # the real images and the cGAN's samples
