@@ -2,6 +2,7 @@
 
     GAN_DATA_DIR=../shared/data nice -n 10 python bench/data_augmentation.py [--per-class 10 50]
         [--seeds 0 1 2] [--gan-steps 500] [--clf-steps 120] [--threads 1] [--write]
+    GAN_DATA_DIR=../shared/data python bench/data_augmentation.py --live [--per-class 10] [--seeds 3]
 
 For every number of real images per class and every seed (``gan.augmentation_study.run_cell``): draw the
 images from MNIST's training split [0, 8000), train a conditional GAN on them only, then the bundled
@@ -10,6 +11,10 @@ both) and score each on the held-out images [8000, 10000). Prints a line per cel
 sample standard deviation over seeds) and the seconds. ``--write`` bundles the result as
 checkpoints/data-augmentation/results.json with the grids of the first seed's real images and cGAN
 samples (PNG) and a README, which the page shows at once.
+
+``--live`` measures instead what the page's "Run this cell" does: one cell (the page's defaults: a 60 s
+budget for the cGAN, real images only and with the cGAN's samples) as a job in a worker process
+(``gan.jobs``, nice 10, the server's thread count), timed from the start to the result.
 """
 from __future__ import annotations
 
@@ -66,6 +71,30 @@ column per digit).
 """
 
 
+def live(per_class: int, seed: int, seconds: float) -> int:
+    """One cell through the job layer, as the page starts it; prints the seconds to the result."""
+    from dataclasses import asdict
+
+    from gan.jobs import REGISTRY, JobSpec
+    cfg = CellConfig(per_class=per_class, seed=seed, gan_seconds=seconds, settings=("real", "real+gan")).validate()
+    config = {**asdict(cfg), "settings": list(cfg.settings)}
+    load0 = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    job = REGISTRY.start(JobSpec("augment-study", config, tag="augment"), "bench", backend="process")
+    job.join()
+    wall = time.perf_counter() - t0
+    ev = job.last
+    if job.status != "done":
+        print(f"the cell ended as {job.status}: {job.error or (ev.message if ev else '')}")
+        return 1
+    acc = "  ".join(f"{s} {100 * a:.1f} %" for s, a in ev.accuracies.items())
+    print(f"live cell, {per_class} per class, seed {seed}, cGAN budget {seconds:g} s: {wall:.0f} s to the result "
+          f"(cGAN {ev.gan_step} steps in {ev.seconds.get('gan', 0):.0f} s; classifiers "
+          + ", ".join(f"{ev.seconds[s]:.0f} s" for s in cfg.settings) + f"); {acc}; "
+          f"load average {load0:.1f} -> {os.getloadavg()[0]:.1f}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--per-class", type=int, nargs="+", default=[10, 50])
@@ -74,7 +103,11 @@ def main() -> int:
     ap.add_argument("--clf-steps", type=int, default=CellConfig.clf_steps)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--write", action="store_true", help="bundle the result in checkpoints/data-augmentation/")
+    ap.add_argument("--live", action="store_true", help="time one cell the way the page runs it")
+    ap.add_argument("--seconds", type=float, default=60.0, help="--live: the cGAN's time budget")
     a = ap.parse_args()
+    if a.live:
+        return live(a.per_class[0], a.seeds[0], a.seconds)
     torch.set_num_threads(a.threads)
     base = replace(CellConfig(), gan_steps=a.gan_steps, clf_steps=a.clf_steps).validate()
     grids: dict[int, tuple] = {}
