@@ -51,8 +51,9 @@ def bundled_grids(res: dict) -> None:
     sizes = sorted(res.get("grids", {}), key=int)
     if not sizes:
         return
-    pc = st.radio(tr("Show the images of the study with", "显示实验中的图像：每类"), sizes, horizontal=True,
-                  key=P + "grid_pc", format_func=lambda s: tr(f"{s} real images per digit", f"{s} 张真实图像"))
+    # plain numbers as options: a label that changes with the language would lose the choice in the browser
+    pc = st.radio(tr("The grids below: real images per digit", "下方网格：每个数字的真实图像数"), sizes,
+                  horizontal=True, key=P + "grid_pc")
     g = res["grids"][pc]
     real, samples = RESULTS_DIR / g["real"], RESULTS_DIR / g["samples"]
     grids(str(real) if real.is_file() else None, str(samples) if samples.is_file() else None, int(pc),

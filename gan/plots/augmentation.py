@@ -30,7 +30,7 @@ def accuracy_bars(summary: list[dict], labels: dict[str, str] | None = None, tex
         hover = [f"{100 * r['mean']:.1f} ± {100 * r['std']:.1f} % ({r['n']})" for r in rows if r]
         fig.add_bar(x=xs, y=ys, name=labels.get(s, s), marker_color=COLORS.get(s, "#999999"),
                     error_y=dict(type="data", array=err, visible=True, thickness=1.5, width=4),
-                    text=[f"{y:.1f}" for y in ys], textposition="inside", hovertext=hover, hoverinfo="text+name",
+                    hovertext=hover, hoverinfo="text+name",
                     offsetgroup=s)
     if live and live.get("accuracies"):  # a diamond on each of its bars (scattermode "group" lines them up)
         for i, s in enumerate(x for x in settings if x in live["accuracies"]):
