@@ -47,9 +47,11 @@ Made by `{m['command']}` ({m['date']}, torch {m['torch']}, {m['threads']} CPU th
 {m['load_average']}; {result['seconds']:.0f} s in all). The Data augmentation page shows this table at once.
 
 For each number of real images per class and each seed ({', '.join(map(str, result['seeds']))}): that many
-images of each digit are drawn at random (by the seed) from MNIST's t10k images [0, 8000); a conditional
+images of each digit are drawn at random (by the seed) from MNIST's t10k images [0, 8000) (a smaller draw
+is the start of a larger one: the 10 of a seed are the first 10 of its 50); a conditional
 GAN (`cgan`, the Train page's recipe, DiffAugment `{c['gan_augment']}`, mode-seeking weight
-{c['gan_mode_seeking']}) trains for {c['gan_steps']} steps on those images only; then the bundled
+{c['gan_mode_seeking']}, without which a cGAN on so few images draws nearly the same image of a digit
+whatever its noise) trains for {c['gan_steps']} steps on those images only; then the bundled
 classifier's architecture (`MNISTClassifier`, AdamW, one-cycle schedule, {c['clf_steps']} steps of
 {c['clf_batch']} images, the same initial weights in every setting) trains on
 
