@@ -4,8 +4,9 @@
 
 Each item runs in its own subprocess (its own torch threads, caches and peak memory), the project's
 measurements via ``--json``, the other benchmark scripts (time_to_quality.py, playground.py,
-style_transfer.py) as they are, with their own output parsed. Every item has a time limit; one that
-fails or times out shows as such and the rest still run. Aims are for 2 CPU cores.
+style_transfer.py, data_augmentation.py --live) as they are, with their own output parsed. Every item
+has a time limit; one that fails or times out shows as such and the rest still run. Aims are for 2 CPU
+cores.
 """
 from __future__ import annotations
 
@@ -163,6 +164,14 @@ def main() -> int:
             rows.append((f"11. CycleGAN {c['pair']}: seconds to a result ({r['threads']} torch thread(s))", value, "—"))
     except (ValueError, KeyError):
         rows.append(("11. CycleGAN: seconds to a result", err or "no result parsed", "—"))
+    # 13. data augmentation: one live cell the page's way (its own script)
+    gan_s = "30" if a.quick else "60"
+    out, err = run("data_augmentation.py", "--live", "--per-class", "10", "--seeds", "3", "--seconds", gan_s,
+                   timeout=900)
+    m = re.search(r"(\d+) s to the result \((.*?)\); (.*?); load", out)
+    rows.append(("13. data augmentation: one live cell (10 per digit, cGAN budget " + gan_s + " s, a worker process)",
+                 f"{m.group(1)} s to the result ({m.group(2)}); {m.group(3)}" if m else (err or "no result parsed"),
+                 "—"))
 
     print("\n| benchmark | measured | aim (2 cores) |\n|---|---|---|")
     for what, value, target in rows:

@@ -1,4 +1,4 @@
-"""``python -m gan ...``: train, sample, eval, ask, push, stylize.
+"""``python -m gan ...``: train, sample, eval, ask, push, stylize, superres, augment-study.
 
 Bad arguments or inputs print one line on stderr and exit with code 2; no tracebacks.
 """
@@ -129,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_stylize_parser(sub)
     add_superres_parser(sub)
+
+    a = sub.add_parser("augment-study", help="few real digits per class, with and without a cGAN's samples: "
+                                             "held-out accuracy of the classifier over seeds")
+    a.add_argument("--per-class", type=_positive_int, nargs="+", default=[10], help="real images per digit")
+    a.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    a.add_argument("--seconds", type=_finite_float, default=None, help="time budget of each cGAN (default: steps)")
+    a.add_argument("--gan-steps", type=_positive_int, default=None)
+    a.add_argument("--clf-steps", type=_positive_int, default=None)
+    a.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     return p
 
 
@@ -514,7 +523,26 @@ def cmd_ask(args) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "sample": cmd_sample, "push": cmd_push, "eval": cmd_eval, "ask": cmd_ask}
+
+def cmd_augment_study(args) -> int:
+    import json
+    from dataclasses import replace
+
+    from .augmentation_study import CellConfig, format_table, run_study
+
+    base = CellConfig(gan_seconds=args.seconds)
+    base = replace(base, **{k: v for k, v in (("gan_steps", args.gan_steps), ("clf_steps", args.clf_steps)) if v})
+    for pc in args.per_class:  # every cell's settings checked before the first one trains
+        replace(base, per_class=pc).validate()
+    for seed in args.seeds:
+        replace(base, seed=seed).validate()
+    res = run_study(args.per_class, args.seeds, base, log=(lambda s: None) if args.json else print)
+    print(json.dumps(res) if args.json else "\n" + format_table(res["summary"]) + f"\n{res['seconds']:.0f} s")
+    return 0
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "push": cmd_push, "eval": cmd_eval, "ask": cmd_ask,
+            "augment-study": cmd_augment_study}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -298,12 +298,19 @@ class SuperResEngine(Engine):
         save_pair(self.trainer.pair, folder)
 
 
+def _augment_study_engine(spec: JobSpec) -> Engine:
+    """One cell of the GAN-as-data-augmentation study (gan.augmentation_study)."""
+    from .augmentation_study import CellConfig, StudyEngine
+    return StudyEngine(CellConfig(**spec.config), started_at=spec.started_at)
+
+
 ENGINES: dict[str, Callable[[JobSpec], Engine]] = {
     "train": _train_engine,
     "style": _style_engine,
     "quality": _quality_engine,
     "cycle": _cycle_engine,
     "superres": _superres_engine,
+    "augment-study": _augment_study_engine,
 }
 
 

@@ -75,6 +75,7 @@ class TrainConfig:
     r1: float = 0.0  # R1 penalty weight gamma on real images (Mescheder et al. 2018); 0 = off
     r1_every: int = 16  # lazy regularisation (Karras et al. 2020): R1 on every N-th D step, scaled by N
     warmup_steps: int = 0  # learning rates rise linearly over this many steps (0 = off)
+    mode_seeking: float = 0.0  # weight of the mode-seeking term (Mao et al. 2019) in G's loss; 0 = off
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
@@ -120,6 +121,7 @@ class TrainConfig:
             (self.seconds is None or 0 < self.seconds <= 86_400, "seconds must be between 0 and 86,400"),
             (0 <= self.r1 <= 1000 and 1 <= self.r1_every <= 1000, "r1 must be in [0, 1000], r1_every in [1, 1000]"),
             (0 <= self.warmup_steps <= 1_000_000, "warmup_steps must be >= 0"),
+            (0 <= self.mode_seeking <= 10, "mode_seeking must be between 0 and 10"),
         ]
         for ok, msg in checks:
             if not ok:
@@ -255,6 +257,9 @@ class Trainer:
             if config.loss == "wgan-gp":
                 raise ValueError("wgan-gp needs double backward, which this project does not run under torchrun; "
                                  "choose another loss")
+            if config.mode_seeking:
+                raise ValueError("mode_seeking runs G twice per update, which this project does not run under "
+                                 "torchrun; set it to 0")
             from torch.nn.parallel import DistributedDataParallel as DDP
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.G_train = DDP(self.G, device_ids=ids)
@@ -411,6 +416,8 @@ class Trainer:
         if (self.conditional and c.aux_weight > 0) or c.info_codes:  # AC-GAN's class / InfoGAN's code
             target = y if self.conditional else self.G.code(z)
             loss = loss + c.aux_weight * nn.functional.cross_entropy(self._aux_logits(), target)
+        if c.mode_seeking > 0:
+            loss = loss + c.mode_seeking * self._mode_seeking(z, y, fake)
         # step: update G
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
@@ -427,6 +434,16 @@ class Trainer:
                 for e, b in self._ema_int:
                     e.copy_(b)
         return {"loss_g": loss.detach(), "grad_norm_g": gn.detach(), "d_fake_g": L.prob(logits.detach()).mean()}
+
+    def _mode_seeking(self, z: torch.Tensor, y: torch.Tensor | None, fake: torch.Tensor) -> torch.Tensor:
+        """Mode seeking (Mao et al. 2019): 1 / (mean |G(z1) - G(z2)| / mean |z1 - z2|) for pairs of noise with
+        the same label, so G pays for mapping different noise to the same image (a conditional G that
+        ignores z, as one trained on few images soon does)."""
+        h = max(1, z.shape[0] // 2)
+        z2 = self._sample_z(h)
+        other = self._G(z2, y[:h] if y is not None else None)  # (h, ...) same labels, new noise
+        ratio = (fake[:h] - other).abs().flatten(1).mean(1) / (z[:h] - z2).abs().flatten(1).mean(1).clamp_min(1e-8)
+        return 1 / (ratio.mean() + 1e-5)
 
     def train_step(self, kind: str = "both") -> dict[str, torch.Tensor]:
         """One training step: n_critic D updates and g_steps G updates ("both"), or one of "d" or "g"."""

@@ -52,9 +52,17 @@ def require_browser() -> None:
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port: the first free one of GAN_E2E_PORTS ("8641-8649") when set, else any."""
+    lo, _, hi = os.environ.get("GAN_E2E_PORTS", "").partition("-")
+    candidates = range(int(lo), int(hi or lo) + 1) if lo.strip().isdigit() else [0]
+    for port in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in GAN_E2E_PORTS={os.environ['GAN_E2E_PORTS']}")
 
 
 @dataclass
