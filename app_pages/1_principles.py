@@ -55,7 +55,7 @@ def render_snippet(name: str) -> None:
         st.info(tr(f"`{name}` is not part of this version of the project.",
                    f"本版本的项目中没有 `{name}`。"))
         return
-    st.markdown(f"**`{name}`** · `{snip.path}`, " + tr("lines", "第") + f" {snip.first_line}–{snip.last_line}"
+    st.markdown(f"**`{name}`** · `{snip.path}`" + tr(", lines", "，第") + f" {snip.first_line}–{snip.last_line}"
                 + tr("", " 行"))
     st.code(snip.code, language="python", line_numbers=True)
     if not snip.marks:
@@ -223,7 +223,7 @@ def code_tab() -> None:
 
 def _saturation_text() -> dict[str, str]:
     return {"title_loss": tr("Generator loss", "生成器损失"),
-            "title_grad": tr("Gradient reaching G (dL/d logit)", "传到 G 的梯度（dL/d logit）"),
+            "title_grad": tr("Gradient reaching G (∂L/∂logit)", "传到 G 的梯度（∂L/∂logit）"),
             "x": tr("D(G(z)): the discriminator's belief that a fake is real", "D(G(z))：判别器认为假样本为真的把握"),
             "minimax": tr("minimax: log(1 − D(G(z)))", "极小极大：log(1 − D(G(z)))"),
             "ns": tr("non-saturating: −log D(G(z))", "非饱和：−log D(G(z))"),

@@ -27,7 +27,8 @@ from ui.checkpoint_upload import resume_section
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import presenting
-from ui.train_view import budget_label, computing_on, finding_text, loss_label, model_label, render_live, run_curves
+from ui.train_view import (budget_label, computing_on, finding_text, loss_label, model_label, render_live,
+                           replay_caption, replay_title, run_curves)
 
 P = "train_"
 TAG = "train"
@@ -277,7 +278,7 @@ def after_run(job: jobs.Job) -> None:
     st.subheader(tr("Save", "保存"))
     st.caption(tr(f"The generator (step {job.checkpoint[1]}) is now on the Generate page under “Your run”.",
                   f"生成器（第 {job.checkpoint[1]} 步）已出现在“生成”页面的“你的训练”中。"))
-    st.download_button(tr("Download the checkpoint (zip)", "下载检查点（zip）"), hub.zip_checkpoint(folder),
+    st.download_button(tr("Download the checkpoint (zip)", "下载检查点（ZIP）"), hub.zip_checkpoint(folder),
                        file_name="gan-studio-checkpoint.zip", mime="application/zip", key=P + "zip")
     if not presenting():
         with st.expander(tr("Push to the Hugging Face Hub", "推送到 Hugging Face Hub")):
@@ -297,7 +298,7 @@ def replay_mode() -> None:
     if not found:
         st.info(tr("No recordings are bundled with this copy of the app.", "此版本的应用没有附带训练录像。"))
         return
-    name = st.selectbox(tr("Recording", "录像"), list(found), key=P + "replay_name")
+    name = st.selectbox(tr("Recording", "录像"), list(found), key=P + "replay_name", format_func=replay_title)
     path = found[name]
     try:
         rec = recording(str(path), path.stat().st_mtime)
@@ -305,8 +306,7 @@ def replay_mode() -> None:
         st.error(str(e))
         return
     cfg = rec.config
-    st.caption(f"{rec.meta.get('title', name)} · {rec.meta.get('device', '')} · "
-               + tr(f"{rec.meta.get('seconds', '?')} s to train", f"训练用时 {rec.meta.get('seconds', '?')} 秒"))
+    st.caption(replay_caption(name, rec.meta))
     steps = rec.grid_steps
     pos = st.select_slider(tr("Replay position (step)", "回放位置（步数）"), options=steps, value=steps[-1],
                            key=P + "replay_pos")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import streamlit as st
 
@@ -10,6 +11,7 @@ from gan.plots import training as training_plots
 from gan.device import device_label, pick_device, serving_threads
 from gan.jobs import Job
 from ui.i18n import tr
+from ui.jobs import error_text
 
 P = "train_"
 
@@ -31,6 +33,35 @@ def budget_label(seconds: int) -> str:
         return tr("a number of steps", "指定步数")
     m = seconds // 60
     return tr(f"{m} minute" + ("s" if m > 1 else ""), f"{m} 分钟")
+
+
+REPLAY_TITLES = {  # the bundled recordings (checkpoints/replays/<name>.npz)
+    "cgan-mnist": ("Conditional DCGAN on MNIST, the Train page's default recipe",
+                   "MNIST 上的条件 DCGAN，“训练”页面的默认配方"),
+    "infogan-mnist": ("InfoGAN-style DCGAN on MNIST (10 codes, no labels)", "MNIST 上的 InfoGAN 式 DCGAN（10 个类别码，不用标签）"),
+}
+
+
+def replay_title(name: str) -> str:
+    return tr(*REPLAY_TITLES[name]) if name in REPLAY_TITLES else name
+
+
+def device_text(label: str) -> str:
+    """A recorded device label ("CPU (1 threads)", "GPU: <name>") in the visitor's language."""
+    cpu = re.fullmatch(r"CPU \((\d+) threads?\)", label)
+    if cpu:
+        n = int(cpu[1])
+        return tr(f"CPU ({n} thread{'s' if n > 1 else ''})", f"CPU（{n} 个线程）")
+    return label.replace("GPU: ", tr("GPU: ", "GPU："))
+
+
+def replay_caption(name: str, meta: dict) -> str:
+    """What a recording is: its title, steps, where it was trained and how long that took."""
+    title = tr(*REPLAY_TITLES[name]) if name in REPLAY_TITLES else meta.get("title", name)
+    steps = meta.get("config", {}).get("steps")
+    secs = meta.get("seconds", "?")
+    return (title + (tr(f", {steps} steps", f"，{steps} 步") if steps else "") + " · " + device_text(meta.get("device", ""))
+            + " · " + tr(f"{secs} s to train", f"训练用时 {secs} 秒"))
 
 
 def curve_text() -> dict[str, str]:
@@ -94,6 +125,19 @@ def status_text(status: str) -> str:
             "stopped": tr("Stopped", "已停止"), "paused": tr("Paused", "已暂停"), "failed": tr("Stopped: numbers went bad", "已停止：数值异常")}.get(status, status)
 
 
+def end_text(job: Job) -> str:
+    """How a run ended, in the visitor's language (the trainer's own message is English)."""
+    step, budget = job.step, job.spec.config.get("seconds")
+    if job.status == "done":
+        return (tr(f"Finished {step} steps in the {budget:g} s budget.", f"在 {budget:g} 秒的时间预算内完成了 {step} 步。")
+                if budget else tr(f"Finished {step} steps.", f"完成了 {step} 步。"))
+    if job.status == "failed":
+        return tr(f"The losses became NaN or infinite (is a learning rate too high?); training stopped and the "
+                  f"weights from step {step} were kept.",
+                  f"损失变成了 NaN 或无穷大（学习率是不是太高了？）；训练已停止，保留了第 {step} 步的权重。")
+    return tr(f"Stopped at step {step}.", f"已在第 {step} 步停止。")
+
+
 def fmt_seconds(s: float) -> str:
     if not math.isfinite(s) or s < 0:
         return "–"
@@ -140,9 +184,9 @@ def render_live(job: Job | None) -> None:
     c3.metric(tr("images/s", "图像/秒"), f"{ips:.0f}" if math.isfinite(ips) else "–")
     c4.metric(tr("time left", "剩余时间"), fmt_seconds(left))
     if job.error:
-        st.error(tr("Training failed on the server: ", "训练在服务器上出错：") + job.error, icon=":material/error:")
-    elif last is not None and getattr(last, "message", "") and status not in ("running", "paused"):
-        (st.error if status == "failed" else st.caption)(last.message)
+        st.error(error_text(job, "Training failed on the server: ", "训练在服务器上出错："), icon=":material/error:")
+    elif last is not None and status in ("done", "stopped", "failed"):
+        (st.error if status == "failed" else st.caption)(end_text(job))
     if rows:
         st.plotly_chart(run_curves(job.history, cfg.get("loss", "ns")), key=P + "curves")
     if job.grids:
