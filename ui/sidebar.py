@@ -92,6 +92,42 @@ PRESENTATION_CSS = """
 """
 
 
+CHART_SCALE = 1.6  # presentation mode: chart text this much larger, charts this much taller (CHART_GROW)
+CHART_GROW = 1.3
+_FONT_KEYS = ("font", "tickfont", "textfont", "titlefont", "insidetextfont", "outsidetextfont")
+
+
+def _scale_fonts(node, scale: float) -> None:
+    """Multiply every explicit font size in a plotly JSON tree by ``scale`` (in place)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in _FONT_KEYS and isinstance(v, dict) and isinstance(v.get("size"), (int, float)):
+                v["size"] = v["size"] * scale
+            _scale_fonts(v, scale)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            _scale_fonts(v, scale)
+
+
+def for_screen(fig):
+    """``fig`` as the screen in use needs it: in presentation mode every text of the chart is CHART_SCALE
+    times larger (titles, axes, ticks, legends, annotations, colour bars) and the chart CHART_GROW times
+    taller. A plotly figure goes in, a plotly figure (or its JSON dict) comes out."""
+    if not presenting():
+        return fig
+    spec = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
+    spec = {"data": [dict(t) for t in spec.get("data", [])], "layout": dict(spec.get("layout", {}))}
+    _scale_fonts(spec, CHART_SCALE)
+    layout = spec["layout"]
+    font = dict(layout.get("font") or {})
+    if "size" not in font:  # the size every text without its own inherits (plotly's default is 12)
+        font["size"] = 12 * CHART_SCALE
+    layout["font"] = font
+    if isinstance(layout.get("height"), (int, float)):
+        layout["height"] = layout["height"] * CHART_GROW
+    return spec
+
+
 def presenting() -> bool:
     """True when the classroom presentation mode is on (pages then hide advanced controls)."""
     return bool(st.session_state.get(PRESENT_KEY, False))

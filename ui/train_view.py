@@ -12,6 +12,7 @@ from gan.device import device_label, pick_device, serving_threads
 from gan.jobs import Job
 from ui.i18n import tr
 from ui.jobs import error_text
+from ui.sidebar import for_screen, presenting
 
 P = "train_"
 
@@ -153,6 +154,11 @@ def computing_on() -> None:
         f"CPU ({threads} thread{'s' if threads > 1 else ''} for a run)", f"CPU（每次训练 {threads} 个线程）")))
 
 
+def grid_width(grid) -> int:
+    """Display width of a sample grid: twice its pixels (three times on a projector), within the column."""
+    return min(960, grid.shape[1] * 3) if presenting() else min(560, grid.shape[1] * 2)
+
+
 def render_live(job: Job | None) -> None:
     """Progress, the latest numbers, the curves, the newest samples and the health findings of ``job``."""
     if job is None:
@@ -188,10 +194,10 @@ def render_live(job: Job | None) -> None:
     elif last is not None and status in ("done", "stopped", "failed"):
         (st.error if status == "failed" else st.caption)(end_text(job))
     if rows:
-        st.plotly_chart(run_curves(job.history, cfg.get("loss", "ns")), key=P + "curves")
+        st.plotly_chart(for_screen(run_curves(job.history, cfg.get("loss", "ns"))), key=P + "curves")
     if job.grids:
         step, grid = job.grids[-1]
         st.image(grid, caption=tr(f"Fixed-noise samples at step {step}", f"第 {step} 步的固定噪声样本"),
-                 clamp=True, width=min(560, grid.shape[1] * 2))
+                 clamp=True, width=grid_width(grid))
     for f in health.check(job.history, loss=cfg.get("loss", "ns"), status=status):
         (st.error if f.severity == "error" else st.warning)(finding_text(f, cfg), icon=":material/health_and_safety:")
