@@ -225,7 +225,7 @@ def code_tab() -> None:
 def _saturation_text() -> dict[str, str]:
     return {"title_loss": tr("Generator loss", "生成器损失"),
             "title_grad": tr("Gradient reaching G (∂L/∂logit)", "传到 G 的梯度（∂L/∂logit）"),
-            "x": tr("D(G(z)): the discriminator's belief that a fake is real", "D(G(z))：判别器认为假样本为真的把握"),
+            "x": "D(G(z))",  # (the slider above the chart says what it is; two long axis titles ran into each other)
             "minimax": tr("minimax: log(1 − D(G(z)))", "极小极大：log(1 − D(G(z)))"),
             "ns": tr("non-saturating: −log D(G(z))", "非饱和：−log D(G(z))"),
             "early": tr("early training", "训练初期")}

@@ -122,9 +122,10 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict, metrics: d
                           f"训练 {k}：损失变成了 NaN 或无穷大（学习率是不是太高了？）；训练已停止，保留了第 {good:,} 步的权重。"))
         if diverging(snaps.get(k)):
             st.warning(tr(f"Run {k} is diverging: most of G's points have left the plane. Try lower learning rates "
-                          "and more D steps per G step (for WGAN-GP: 5 D steps per G step, learning rates 0.001).",
+                          "and more D steps per G step (for WGAN-GP: the WGAN-GP preset under Try this, with 5 D steps "
+                          "per G step, D's learning rate 0.01 and G's 0.001).",
                           f"训练 {k} 正在发散：G 的大部分点已经离开了平面。试试降低学习率、增加每个 G 步的 D 步数"
-                          "（WGAN-GP：每个 G 步 5 个 D 步，学习率 0.001）。"))
+                          "（WGAN-GP：用“试一试”里的 WGAN-GP 预设，每个 G 步 5 个 D 步，D 的学习率 0.01，G 的 0.001）。"))
         if rec is not None and rec.error:
             st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
     multi = len(labels) > 1

@@ -7,7 +7,7 @@ no formula is wider than its column in any tab. The playground is shown in its t
 "Try this" preset applied, one step taken: runs A and B side by side with their numbers). Presentation mode
 must draw chart text at least 1.5 times larger and the plane taller.
 
-Screenshots of every page go to $GAN_SHOTS_DIR (default artifacts/screenshots/projector/).
+Charts: no text cut off at the chart's edge, no titles running into each other, no legend over an axis. Screenshots of every page go to $GAN_SHOTS_DIR (default artifacts/screenshots/projector/).
 
     python -m pytest -m e2e tests/e2e/test_projector.py
 """
@@ -61,6 +61,34 @@ WIDE_FORMULAS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"
   })
   .map(k => k.innerText.replace(/\\s+/g, ' ').slice(0, 60))"""
 
+# Chart text cut off at the chart's edge, and legends drawn over an axis (its plot area, ticks or title).
+CHART_PROBLEMS_JS = """() => {
+  const out = [];
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  for (const plot of document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')) {
+    if (!plot.offsetParent) continue;
+    const box = plot.querySelector('.main-svg').getBoundingClientRect();
+    for (const t of plot.querySelectorAll('.annotation-text, .gtitle, .xtitle, .ytitle, .legendtext, .xtick text, .ytick text, .cbaxis text')) {
+      const r = t.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1))
+        out.push('chart text cut off: ' + t.textContent.slice(0, 40) + ' ' + JSON.stringify(
+          [r.left - box.left, r.right - box.right, r.top - box.top, r.bottom - box.bottom].map(Math.round)));
+    }
+    const labels = [...plot.querySelectorAll('.annotation-text, .gtitle, .xtitle, .ytitle')]
+      .map(e => [e.textContent, e.getBoundingClientRect()]).filter(([, r]) => r.width);
+    labels.forEach(([ta, a], i) => labels.slice(i + 1).forEach(([tb, b]) => {
+      if (hit(a, b)) out.push('chart labels overlap: ' + ta.slice(0, 30) + ' / ' + tb.slice(0, 30));
+    }));
+    const axes = [...plot.querySelectorAll('.nsewdrag, .xtitle, .ytitle, .xtick text, .ytick text')]
+      .map(e => e.getBoundingClientRect()).filter(r => r.width);
+    for (const legend of plot.querySelectorAll('.legend .bg')) {
+      const r = legend.getBoundingClientRect();
+      if (r.width && axes.some(a => hit(r, a))) out.push('legend over an axis');
+    }
+  }
+  return [...new Set(out)];
+}"""
+
 # The largest font size of the text plotly draws (ticks, titles, legends) in the charts on the page.
 CHART_FONT_JS = """() => Math.max(0, ...[...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot .xtick text')]
   .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
@@ -98,18 +126,22 @@ def teaching_state(page, zh: bool) -> None:
     wait_idle(page)
 
 
-def code_beside_theory(page, zh: bool, where: str, problems: list) -> None:
-    """Principles with the code beside the theory: no formula wider than its column, on any tab."""
-    page.get_by_text("在理论旁显示代码" if zh else "Show the code beside the theory", exact=True).click()
-    wait_idle(page)
+def principles_tabs(page, zh: bool, where: str, problems: list, code: bool) -> None:
+    """Every tab of Principles (with the code beside the theory when ``code``): nothing cut off, no formula
+    wider than its column; screenshots of the tabs with charts."""
+    if code:
+        page.get_by_text("在理论旁显示代码" if zh else "Show the code beside the theory", exact=True).click()
+        wait_idle(page)
     tabs = page.get_by_test_id("stMain").get_by_role("tab")
     for i in range(tabs.count()):
         tabs.nth(i).click()
-        page.wait_for_timeout(300)
-        wide = page.evaluate(WIDE_FORMULAS_JS)
-        problems += [f"{where} tab {i}: formula wider than its column: {w}" for w in wide]
-        if i in (0, 2):
-            shot(page, f"{where}-code-tab{i}")
+        page.wait_for_timeout(400)
+        charts_drawn(page)
+        found = page.evaluate(WIDE_FORMULAS_JS)
+        problems += [f"{where} tab {i}: formula wider than its column: {w}" for w in found]
+        problems += [f"{where} tab {i}: {c}" for c in page.evaluate(CLIPPED_JS) + page.evaluate(CHART_PROBLEMS_JS)]
+        if i in (0, 2, 3, 4):
+            shot(page, f"{where}{'-code' if code else ''}-tab{i}")
     tabs.nth(0).click()
 
 
@@ -125,7 +157,7 @@ def test_every_page_readable_normal_and_presenting(browser, server, lang):
             sidebar = page.get_by_test_id("stSidebar")
             if zh:
                 radio(page, "Language", "中文", scope=sidebar)
-                page.locator("h1", has_text=MENU[0].zh).first.wait_for()
+                page.get_by_test_id("stSidebarNav").get_by_role("link", name=MENU[0].zh, exact=True).wait_for()
                 settled(page)
             if mode == "present":
                 sidebar.get_by_text("演示模式" if zh else "Presentation mode", exact=True).click()
@@ -139,13 +171,15 @@ def test_every_page_readable_normal_and_presenting(browser, server, lang):
                 charts_drawn(page)
                 page.wait_for_timeout(500)  # images and fonts settle
                 assert_no_exception(page)
-                problems += [f"{where}: {c}" for c in page.evaluate(CLIPPED_JS)]
+                problems += [f"{where}: {c}" for c in page.evaluate(CLIPPED_JS) + page.evaluate(CHART_PROBLEMS_JS)]
                 shot(page, where)
                 if entry.url_path == "playground":
                     fonts[mode] = page.evaluate(CHART_FONT_JS)
                     planes[mode] = page.evaluate(PLANE_HEIGHT_JS)
-                if entry.url_path == "principles" and mode == "normal":
-                    code_beside_theory(page, zh, where, problems)
+                if entry.url_path == "principles":
+                    principles_tabs(page, zh, where, problems, code=False)
+                    if mode == "normal":
+                        principles_tabs(page, zh, where, problems, code=True)
             if "playground" in [e.url_path for e in MENU]:
                 nav(page, next(e.zh if zh else e.en for e in MENU if e.url_path == "playground"))
                 page.get_by_test_id("stMain").get_by_role("button", name="重置" if zh else "Reset", exact=True).click()
