@@ -29,7 +29,7 @@ ALLOWED = {
     "cGAN", "CycleGAN", "BigGAN", "StyleGAN", "PatchGAN", "HugGAN", "Unrolled", "DiffAugment", "ImageNet",
     "Fashion-MNIST", "Hugging Face", "Hub", "Goodfellow", "Gulrajani", "Heusel", "Zhu", "Elad", "Milanfar", "Gram",
     "Wasserstein", "Adam", "RMSprop", "ReLU", "LeakyReLU", "tanh", "ln", "log", "logit", "WebP", "scikit-image",
-    "PyTorch",
+    "PyTorch", "InfoGAN",
     "Studio", "cgan-mnist", "dcgan-mnist",  # the app's and its bundled models' names
 }
 TEXT_FIELDS = {"body", "label", "options", "help", "text", "caption", "placeholder", "formattedValue", "value",
@@ -111,10 +111,11 @@ def test_the_check_flags_english_in_texts_charts_and_tables():
         "import streamlit as st, plotly.graph_objects as go\n"
         "st.markdown('中文 $L_D$ `code` p_data pix2pix')\n"
         "st.plotly_chart(go.Figure(go.Scatter(x=[1], y=[2], name='loss')))\n"
-        "st.dataframe({'列': ['steps']})\n")
+        "st.dataframe({'列': ['steps']})\n", default_timeout=60)
     at.run()
     assert stray(at) == ["loss", "steps"]
-    at = AppTest.from_string("import streamlit as st\nst.caption('FID、PNG、L_D、gan.losses、huggan/dcgan-mnist、Hugging Face Hub')")
+    at = AppTest.from_string("import streamlit as st\nst.caption('FID、PNG、L_D、gan.losses、huggan/dcgan-mnist、Hugging Face Hub')",
+                             default_timeout=60)
     assert stray(at.run()) == []
 
 
