@@ -30,6 +30,7 @@ ALLOWED = {
     "Fashion-MNIST", "Hugging Face", "Hub", "Goodfellow", "Gulrajani", "Heusel", "Zhu", "Elad", "Milanfar", "Gram",
     "Wasserstein", "Adam", "RMSprop", "ReLU", "LeakyReLU", "tanh", "ln", "log", "logit", "WebP", "scikit-image",
     "PyTorch", "InfoGAN",
+    "English",  # the language selector names each language in itself
     "Studio", "cgan-mnist", "dcgan-mnist",  # the app's and its bundled models' names
 }
 TEXT_FIELDS = {"body", "label", "options", "help", "text", "caption", "placeholder", "formattedValue", "value",
@@ -84,7 +85,8 @@ def english_words(at) -> set[str]:
     for s in _walk(at._tree):
         s = re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", s, flags=re.S)  # formulas
         s = re.sub(r"https?://\S+|`[^`]*`|:material/\w+:|&#?\w+;", " ", s)  # links, code, icons, HTML entities
-        s = re.sub(r"<defs>.*?</defs>", " ", s, flags=re.S)  # drawing definitions
+        s = re.sub(r"<defs>.*?</defs>|<script.*?</script>|<style.*?</style>", " ", s, flags=re.S)  # drawing
+        # definitions, scripts, styles
         s = re.sub(r"<[^>]*?(?:aria-label=\"([^\"]*)\")?[^>]*>", lambda m: f" {m.group(1) or ''} ", s)  # tags, but
         # not what a screen reader says
         for name in ALLOWED:
@@ -98,8 +100,14 @@ def english_words(at) -> set[str]:
     return words
 
 
+# A space after Chinese punctuation, on the line or as a wrapped line (Markdown shows a soft break as a space)
+SPACE_AFTER = re.compile(r"[，。：；！？、][ \t]+\S|[，。：；！？、]\n[ \t]*(?![-*+] |\d+\. |#|\||>|```|\n|$)")
+
+
 def stray(at) -> list[str]:
-    return sorted(english_words(at) - ALLOWED)
+    """English words outside ALLOWED, and stray spaces after Chinese punctuation ("space: ..." entries)."""
+    spaces = {f"space: {s[max(0, m.start() - 8):m.end() + 4]!r}" for s in _walk(at._tree) for m in SPACE_AFTER.finditer(s)}
+    return sorted(english_words(at) - ALLOWED) + sorted(spaces)
 
 
 def test_allowed_list_is_short():
@@ -117,12 +125,21 @@ def test_the_check_flags_english_in_texts_charts_and_tables():
     at = AppTest.from_string("import streamlit as st\nst.caption('FID、PNG、L_D、gan.losses、huggan/dcgan-mnist、Hugging Face Hub')",
                              default_timeout=60)
     assert stray(at.run()) == []
+    at = AppTest.from_string("import streamlit as st\nst.markdown('较量： 判别器')\nst.markdown('较量：\\n判别器\\n\\n- 一')",
+                             default_timeout=60)
+    assert stray(at.run()) == ["space: '较量： 判别器'", "space: '较量：\\n判别器\\n'"]
 
 
 @pytest.mark.parametrize("page", ["0_home.py", "1_principles.py", "2_playground.py", "3_train.py",
                                   "5_model_zoo.py", "6_style_transfer.py"])
 def test_chinese_page_has_no_english_words(page):
     at = run_page(str(PAGES / page), timeout=120, app_lang="zh")
+    assert not stray(at), stray(at)
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_chinese_app_shell_sidebar_and_menu(present):
+    at = run_page(str(ROOT / "app.py"), timeout=120, app_lang="zh", app_present=present)
     assert not stray(at), stray(at)
 
 

@@ -205,7 +205,7 @@ def render_sidebar() -> None:
         st.toggle(tr("Presentation mode", "演示模式"), key=PRESENT_KEY,
                   help=tr("For classrooms: larger type, a wide layout and fewer controls on screen.",
                           "适合课堂：更大的字号、宽屏布局，屏幕上的控件更少。"))
-        st.caption(tr("Computing on", "计算设备") + f": **{_device_name()}**")
+        st.caption(tr("Computing on: ", "计算设备：") + f"**{_device_name()}**")
         mode_caption()  # hosted or local (gan.hosted)
     if presenting():
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)

@@ -150,7 +150,7 @@ def computing_on() -> None:
     """Where a run computes: the GPU's name, or the CPU and the threads a training worker uses."""
     dev = pick_device()
     threads = serving_threads()  # what a training worker process uses
-    st.caption(tr("Computing on", "计算设备") + ": " + (device_label(dev) if dev.type != "cpu" else tr(
+    st.caption(tr("Computing on: ", "计算设备：") + (device_label(dev) if dev.type != "cpu" else tr(
         f"CPU ({threads} thread{'s' if threads > 1 else ''} for a run)", f"CPU（每次训练 {threads} 个线程）")))
 
 
