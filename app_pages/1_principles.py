@@ -161,7 +161,7 @@ def oned_example() -> None:
     s = st.session_state  # presentation mode hides the settings; their values stay in the session
     dist, loss, seed, lr = s[P + "oned_dist"], s[P + "oned_loss"], int(s[P + "oned_seed"]), s[P + "oned_lr"]
     cfg = (dist, loss, seed, lr)
-    b1, b2, b3 = st.columns([2, 1, 2])
+    b1, b2, b3 = st.columns([2, 1, 3])  # (the "try" label is the longest)
     b3.button(tr("Try: seed 3 (one mode first)", "试一试：随机种子 3（先只占一个模式）"), key=P + "oned_try",
               on_click=_oned_seed3)
     train = b1.button(tr(f"Train {ONED_STEPS} steps", f"训练 {ONED_STEPS} 步"), key=P + "oned_train",

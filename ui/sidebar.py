@@ -88,6 +88,15 @@ PRESENTATION_CSS = """
 [data-testid="stMainBlockContainer"] .katex { font-size: 1.45em !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"],
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] * { font-size: 2.6rem !important; line-height: 1.2; }
+/* labels wrap rather than end in "…"; a row of buttons wraps rather than cutting their labels short */
+[data-testid="stMainBlockContainer"] [data-testid="stMetricLabel"] *,
+[data-testid="stMainBlockContainer"] [data-testid="stWidgetLabel"] *,
+[data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] label * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stButton"]) {
+  flex-wrap: wrap !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stColumn"]:has([data-testid="stButton"]) { min-width: max-content !important; }
+[data-testid="stMainBlockContainer"] [data-testid="gan-diagram"] svg { max-width: 100%; height: auto; }
 </style>
 """
 
