@@ -93,9 +93,10 @@ PRESENTATION_CSS = """
 [data-testid="stMainBlockContainer"] [data-testid="stWidgetLabel"] *,
 [data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] label * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-[data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stButton"]) {
+[data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] :is([data-testid="stButton"], [data-testid="stCheckbox"])) {
   flex-wrap: wrap !important; }
-[data-testid="stMainBlockContainer"] [data-testid="stColumn"]:has([data-testid="stButton"]) { min-width: max-content !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stColumn"]:has(:is([data-testid="stButton"], [data-testid="stCheckbox"])) {
+  min-width: max-content !important; }
 [data-testid="stMainBlockContainer"] [data-testid="gan-diagram"] svg { max-width: 100%; height: auto; }
 </style>
 """

@@ -122,7 +122,9 @@ def plane_figure(snap: dict, *, show: dict[str, bool] | None = None, text: dict[
     layout = dict(height=height, margin=dict(l=10, r=10, t=36 if title else 10, b=10), uirevision="plane",
                   legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0), plot_bgcolor="white",
                   xaxis=dict(range=[-extent, extent], showgrid=False, zeroline=False, constrain="domain"),
-                  yaxis=dict(range=[-extent, extent], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1))
+                  # both axes keep their range and give up space instead (a tall, narrow column showed -6..6)
+                  yaxis=dict(range=[-extent, extent], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1,
+                             constrain="domain"))
     if title:
         layout["title"] = dict(text=title)
     return build_figure(data, layout, validate)
