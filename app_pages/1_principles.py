@@ -9,7 +9,7 @@ from gan import codeview, oned
 from gan.plots import principles
 from ui.errors import guard
 from ui.i18n import md, tr
-from ui.sidebar import presenting
+from ui.sidebar import for_screen, presenting
 
 P = "principles_"  # session-state prefix for this page
 ONED_STEPS = 50
@@ -55,7 +55,7 @@ def render_snippet(name: str) -> None:
         st.info(tr(f"`{name}` is not part of this version of the project.",
                    f"本版本的项目中没有 `{name}`。"))
         return
-    st.markdown(f"**`{name}`** · `{snip.path}`, " + tr("lines", "第") + f" {snip.first_line}–{snip.last_line}"
+    st.markdown(f"**`{name}`** · `{snip.path}`" + tr(", lines", "，第") + f" {snip.first_line}–{snip.last_line}"
                 + tr("", " 行"))
     st.code(snip.code, language="python", line_numbers=True)
     if not snip.marks:
@@ -93,7 +93,8 @@ def section(topic: str, body: Callable[[], None]) -> None:
 
 def intro() -> None:
     st.markdown(md("principles_intro"))
-    st.latex(r"G:\; z \sim \mathcal N(0, I) \;\mapsto\; G(z) \qquad\quad D:\; x \;\mapsto\; D(x) = \sigma(\ell(x)) \in (0, 1)")
+    st.latex(r"\begin{gathered} G:\; z \sim \mathcal N(0, I) \;\mapsto\; G(z) \\ "
+             r"D:\; x \;\mapsto\; D(x) = \sigma(\ell(x)) \in (0, 1) \end{gathered}")
 
 
 def training() -> None:
@@ -107,8 +108,8 @@ def losses_section() -> None:
     st.caption(tr("Non-saturating generator loss (this project's default). Below: the original minimax "
                   "generator loss and the game it comes from.",
                   "非饱和生成器损失（本项目的默认选择）。下面是最初的极小极大生成器损失及其来源的博弈。"))
-    st.latex(r"L_G^{\text{minimax}} = \mathbb E_{z\sim p_z}\log\big(1 - D(G(z))\big), \qquad "
-             r"\min_G \max_D \; \mathbb E_x \log D(x) + \mathbb E_z \log\big(1 - D(G(z))\big)")
+    st.latex(r"\begin{gathered} L_G^{\text{minimax}} = \mathbb E_{z\sim p_z}\log\big(1 - D(G(z))\big) \\ "
+             r"\min_G \max_D \; \mathbb E_x \log D(x) + \mathbb E_z \log\big(1 - D(G(z))\big) \end{gathered}")
     st.markdown(md("principles_losses"))
     st.subheader(tr("Why the minimax loss saturates", "为什么极小极大损失会饱和"))
     st.markdown(md("principles_saturation"))
@@ -117,7 +118,7 @@ def losses_section() -> None:
                          "D(G(z))——判别器认为假样本有多真"),
                       min_value=0.01, max_value=0.99, value=0.05, step=0.01, key=P + "sat_s",
                       help=tr("Early in training this is close to 0.", "训练初期这个值接近 0。"))
-        st.plotly_chart(principles.saturation_figure(s, text=_saturation_text()), key=P + "sat_fig")
+        st.plotly_chart(for_screen(principles.saturation_figure(s, text=_saturation_text())), key=P + "sat_fig")
         c1, c2 = st.columns(2)
         c1.metric(tr("|gradient|, minimax", "|梯度|，极小极大"), f"{s:.3f}")
         c2.metric(tr("|gradient|, non-saturating", "|梯度|，非饱和"), f"{1 - s:.3f}")
@@ -160,7 +161,7 @@ def oned_example() -> None:
     s = st.session_state  # presentation mode hides the settings; their values stay in the session
     dist, loss, seed, lr = s[P + "oned_dist"], s[P + "oned_loss"], int(s[P + "oned_seed"]), s[P + "oned_lr"]
     cfg = (dist, loss, seed, lr)
-    b1, b2, b3 = st.columns([2, 1, 2])
+    b1, b2, b3 = st.columns([2, 1, 3])  # (the "try" label is the longest)
     b3.button(tr("Try: seed 3 (one mode first)", "试一试：随机种子 3（先只占一个模式）"), key=P + "oned_try",
               on_click=_oned_seed3)
     train = b1.button(tr(f"Train {ONED_STEPS} steps", f"训练 {ONED_STEPS} 步"), key=P + "oned_train",
@@ -190,17 +191,17 @@ def oned_example() -> None:
                                          "训练中的 D 的损失。远高于 L_D(D*)：D 还没学会分辨当前的 G（第 0 步时它还没训练过）。"
                                          "均衡时两者都等于 2 ln 2 ≈ 1.386。"))
     m5.metric("L_G", f"{ev.g_loss:.3f}")
-    st.plotly_chart(principles.oned_figure(c["x"], c["p_data"], c["p_g"], c["d"], c["d_star"], text=_oned_text()),
+    st.plotly_chart(for_screen(principles.oned_figure(c["x"], c["p_data"], c["p_g"], c["d"], c["d_star"], text=_oned_text())),
                     key=P + "oned_fig")
 
 
 def stability() -> None:
     st.markdown(md("principles_stability"))
-    st.latex(r"L_D^{\text{WGAN-GP}} = \mathbb E_z D(G(z)) - \mathbb E_x D(x) + "
-             r"\lambda\, \mathbb E_{\hat x}\big(\lVert \nabla_{\hat x} D(\hat x)\rVert_2 - 1\big)^2,"
-             r"\qquad \hat x = \alpha x + (1-\alpha) G(z),\; \alpha \sim U(0,1)")
-    st.latex(r"\text{TTUR:}\quad \theta_D \leftarrow \theta_D - \eta_D \nabla_{\theta_D} L_D,\qquad "
-             r"\theta_G \leftarrow \theta_G - \eta_G \nabla_{\theta_G} L_G,\qquad \eta_D > \eta_G")
+    st.latex(r"\begin{gathered} L_D^{\text{WGAN-GP}} = \mathbb E_z D(G(z)) - \mathbb E_x D(x) + "
+             r"\lambda\, \mathbb E_{\hat x}\big(\lVert \nabla_{\hat x} D(\hat x)\rVert_2 - 1\big)^2 \\ "
+             r"\hat x = \alpha x + (1-\alpha) G(z),\; \alpha \sim U(0,1) \end{gathered}")
+    st.latex(r"\begin{gathered} \text{TTUR:}\quad \theta_D \leftarrow \theta_D - \eta_D \nabla_{\theta_D} L_D \\ "
+             r"\theta_G \leftarrow \theta_G - \eta_G \nabla_{\theta_G} L_G,\qquad \eta_D > \eta_G \end{gathered}")
 
 
 def variants() -> None:
@@ -223,8 +224,8 @@ def code_tab() -> None:
 
 def _saturation_text() -> dict[str, str]:
     return {"title_loss": tr("Generator loss", "生成器损失"),
-            "title_grad": tr("Gradient reaching G (dL/d logit)", "传到 G 的梯度（dL/d logit）"),
-            "x": tr("D(G(z)): the discriminator's belief that a fake is real", "D(G(z))：判别器认为假样本为真的把握"),
+            "title_grad": tr("Gradient reaching G (∂L/∂logit)", "传到 G 的梯度（∂L/∂logit）"),
+            "x": "D(G(z))",  # (the slider above the chart says what it is; two long axis titles ran into each other)
             "minimax": tr("minimax: log(1 − D(G(z)))", "极小极大：log(1 − D(G(z)))"),
             "ns": tr("non-saturating: −log D(G(z))", "非饱和：−log D(G(z))"),
             "early": tr("early training", "训练初期")}
@@ -239,6 +240,12 @@ def _oned_text() -> dict[str, str]:
 
 # --- Page ------------------------------------------------------------------------------------------
 
+# A formula in a column shrinks (never grows) to the column's width: the longest is about 26 em.
+FIT_FORMULAS_CSS = """<style>
+[data-testid="stColumn"] { container-type: inline-size; }
+[data-testid="stColumn"] .katex-display > .katex { font-size: min(1.21em, 3.8cqw) !important; }
+</style>"""
+
 st.title(tr("How a GAN works", "GAN 的原理"))
 st.caption(tr("Two networks, one game: the theory, the formulas, live plots and the code that runs them.",
               "两个网络，一场博弈：理论、公式、实时图表，以及运行它们的代码。"))
@@ -246,6 +253,9 @@ if not presenting():
     st.toggle(tr("Show the code beside the theory", "在理论旁显示代码"), key=P + "show_code",
               help=tr("Puts this project's own source next to each explanation, read from gan/ as it runs.",
                       "在每段讲解旁显示本项目自己的源代码，运行时直接从 gan/ 读取。"))
+    if st.session_state.get(P + "show_code"):  # theory and code side by side: the wide layout, formulas that fit
+        st.set_page_config(layout="wide")
+        st.html(FIT_FORMULAS_CSS)
 
 tabs = st.tabs([tr("The idea", "基本思想"), tr("Training steps", "训练步骤"), tr("Losses", "损失函数"),
                 tr("Optimal D & 1D demo", "最优判别器与一维演示"), tr("Stability", "稳定性"),

@@ -26,8 +26,9 @@ from ui import jobs
 from ui.checkpoint_upload import resume_section
 from ui.errors import guard
 from ui.i18n import md, tr
-from ui.sidebar import presenting
-from ui.train_view import budget_label, computing_on, finding_text, loss_label, model_label, render_live, run_curves
+from ui.sidebar import for_screen, presenting
+from ui.train_view import (budget_label, computing_on, finding_text, grid_width, loss_label, model_label,
+                           render_live, replay_caption, replay_title, run_curves)
 
 P = "train_"
 TAG = "train"
@@ -241,8 +242,8 @@ def class_section(job: jobs.Job) -> None:
                                    if cond else ""),
                   f"用内置 MNIST 分类器对 {HIST_SAMPLES} 个新样本分类（只统计它至少有 90% 把握的样本）；虚线是均匀分布时的比例。"
                   + ("请求的标签是均匀的，所以这也能看出 G 是否遵循标签。" if cond else "")))
-    st.plotly_chart(class_histogram_figure(counts, CLASS_NAMES["mnist"],
-                                           title=tr("Classes of generated samples", "生成样本的类别")),
+    st.plotly_chart(for_screen(class_histogram_figure(counts, CLASS_NAMES["mnist"],
+                                                      title=tr("Classes of generated samples", "生成样本的类别"))),
                     key=P + "class_hist")
     findings = health.check_classes(counts, step=step, n_samples=HIST_SAMPLES)  # counts: confident samples only
     for f in findings:
@@ -267,7 +268,7 @@ def after_run(job: jobs.Job) -> None:
         steps = [s for s, _ in job.grids]
         pos = st.select_slider(tr("Step", "步数"), options=steps, value=steps[-1], key=P + "lapse_pos")
         grid = dict(job.grids)[pos]
-        st.image(grid, caption=tr(f"Samples at step {pos}", f"第 {pos} 步的样本"), width=min(560, grid.shape[1] * 2))
+        st.image(grid, caption=tr(f"Samples at step {pos}", f"第 {pos} 步的样本"), width=grid_width(grid))
         frames = [g for _, g in replay.thin(job.grids, 60)]
         st.download_button(tr("Download the time-lapse (GIF)", "下载延时动画（GIF）"),
                            gif(f"{job.id}-{steps[-1]}-{len(steps)}", frames, 250),
@@ -277,7 +278,7 @@ def after_run(job: jobs.Job) -> None:
     st.subheader(tr("Save", "保存"))
     st.caption(tr(f"The generator (step {job.checkpoint[1]}) is now on the Generate page under “Your run”.",
                   f"生成器（第 {job.checkpoint[1]} 步）已出现在“生成”页面的“你的训练”中。"))
-    st.download_button(tr("Download the checkpoint (zip)", "下载检查点（zip）"), hub.zip_checkpoint(folder),
+    st.download_button(tr("Download the checkpoint (zip)", "下载检查点（ZIP）"), hub.zip_checkpoint(folder),
                        file_name="gan-studio-checkpoint.zip", mime="application/zip", key=P + "zip")
     if not presenting():
         with st.expander(tr("Push to the Hugging Face Hub", "推送到 Hugging Face Hub")):
@@ -297,7 +298,7 @@ def replay_mode() -> None:
     if not found:
         st.info(tr("No recordings are bundled with this copy of the app.", "此版本的应用没有附带训练录像。"))
         return
-    name = st.selectbox(tr("Recording", "录像"), list(found), key=P + "replay_name")
+    name = st.selectbox(tr("Recording", "录像"), list(found), key=P + "replay_name", format_func=replay_title)
     path = found[name]
     try:
         rec = recording(str(path), path.stat().st_mtime)
@@ -305,8 +306,7 @@ def replay_mode() -> None:
         st.error(str(e))
         return
     cfg = rec.config
-    st.caption(f"{rec.meta.get('title', name)} · {rec.meta.get('device', '')} · "
-               + tr(f"{rec.meta.get('seconds', '?')} s to train", f"训练用时 {rec.meta.get('seconds', '?')} 秒"))
+    st.caption(replay_caption(name, rec.meta))
     steps = rec.grid_steps
     pos = st.select_slider(tr("Replay position (step)", "回放位置（步数）"), options=steps, value=steps[-1],
                            key=P + "replay_pos")
@@ -316,7 +316,7 @@ def replay_mode() -> None:
         c1.metric("L_D", f"{upto[-1]['loss_d']:.3f}")
         c2.metric("L_G", f"{upto[-1]['loss_g']:.3f}")
         c3.metric("D(G(z))", f"{upto[-1]['d_fake']:.2f}")
-    st.plotly_chart(run_curves(rec.history, cfg.get("loss", "ns"), upto=pos), key=P + "replay_curves")
+    st.plotly_chart(for_screen(run_curves(rec.history, cfg.get("loss", "ns"), upto=pos)), key=P + "replay_curves")
     left, right = st.columns(2)
     step, grid = rec.grid_at(pos)
     left.image(grid, caption=tr(f"Samples at step {step}", f"第 {step} 步的样本"), width="stretch")

@@ -25,6 +25,20 @@ def load(entry: zoo.ZooEntry) -> None:
     st.switch_page(GENERATE_PAGE)
 
 
+def architecture(e: zoo.ZooEntry) -> str:
+    return tr(e.architecture, zoo.ARCHITECTURE_ZH.get(e.family, e.architecture))
+
+
+def data(e: zoo.ZooEntry) -> str:
+    return tr(e.data, zoo.DATA_ZH.get(e.data, e.data))
+
+
+def license_name(e: zoo.ZooEntry) -> str:
+    if e.license == "unknown":
+        return tr("unknown", "未知")
+    return zoo.LICENSE_NAMES.get(e.license, e.license)
+
+
 def status(e: zoo.ZooEntry) -> str:
     if e.origin == "bundled":
         return tr("bundled, works offline", "内置，可离线使用")
@@ -38,11 +52,11 @@ with guard("model zoo"):
     entries = zoo.catalog()
     rows = [{tr("Name", "名称"): e.name,
              tr("Where", "来源"): status(e),
-             tr("Architecture", "架构"): e.architecture + (tr(" · conditional", " · 条件") if e.conditional else ""),
-             tr("Data", "数据"): e.data,
+             tr("Architecture", "架构"): architecture(e) + (tr(" · conditional", " · 条件") if e.conditional else ""),
+             tr("Data", "数据"): data(e),
              tr("Size (MB)", "大小（MB）"): e.size_mb,
              tr("Parameters", "参数量"): e.params,
-             tr("License", "许可证"): e.license} for e in entries]
+             tr("License", "许可证"): license_name(e)} for e in entries]
     st.dataframe(rows, hide_index=True, width="stretch", key=P + "table")
     if not any(e.origin == "bundled" for e in entries):
         st.info(tr("No bundled generators in this copy of the app.", "此版本的应用没有内置生成器。"))
@@ -52,7 +66,7 @@ with guard("model zoo"):
     st.subheader(tr("Load one", "加载"))
     for e in entries:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
-        c1.markdown(f"**{e.name}** · {e.architecture} · {e.data}  \n{status(e)}")
+        c1.markdown(f"**{e.name}** · {architecture(e)} · {data(e)}  \n{status(e)}")
         if c2.button(tr("Load", "加载"), key=P + "load_" + e.name, disabled=not e.available,
                      icon=":material/open_in_new:", width="stretch"):
             load(e)

@@ -25,7 +25,8 @@ from ui import jobs
 from ui.errors import guard
 from ui.hosted import checked_upload, upload_limit
 from ui.i18n import md, settle_choice, tr
-from ui.style_view import before_after, inputs, offline_caption, png_of, pretrained_caption, progress_view
+from ui.style_view import (before_after, hub_style_text, inputs, offline_caption, png_of, preset_source,
+                           pretrained_caption, progress_view)
 
 P = "style_"
 MAX_UPLOAD_BYTES = upload_limit("file")  # GAN_UPLOAD_MB: one limit for images and checkpoints (gan.hosted)
@@ -75,7 +76,7 @@ def pick_image(label: str, kind: str, presets: dict, default: str):
     if src == "preset":
         name = st.selectbox(tr("Example image", "示例图像"), list(presets), index=list(presets).index(default),
                             format_func=preset_label, key=f"{P}{kind}_preset")
-        st.caption(presets[name].source)
+        st.caption(preset_source(name, presets[name].source))
         return decode_image(preset_png(name))
     up = st.file_uploader(format_names(), type=UPLOAD_TYPES, key=f"{P}{kind}_upload")
     if up is None:
@@ -156,9 +157,7 @@ def run_pretrained(content, current: dict) -> None:
     names = list(HUB_STYLES)
     name = st.selectbox(tr("Pretrained generator", "预训练生成器"), names, key=P + "hub_name")
     h = HUB_STYLES[name]
-    st.markdown(f"**{tr('Direction', '方向')}:** {h.direction}  \n"
-                f"**{tr('License', '许可证')}:** {h.license}  \n"
-                f"**{tr('Source', '来源')}:** {h.source} (`{h.filename}`)  \n"
+    st.markdown(hub_style_text(h)
                 + (tr("Repo and file name checked against a public source.", "仓库与文件名已对照公开来源核实。")
                    if h.verified else tr("Repo and file name not checked against a public source yet.",
                                          "仓库与文件名尚未对照公开来源核实。")))

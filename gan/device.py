@@ -38,7 +38,8 @@ def device_label(device: torch.device | None = None) -> str:
     """The name with what it means for speed: "GPU: <name>" or "CPU (N threads)"."""
     device = device or pick_device()
     if device.type == "cpu":
-        return f"CPU ({torch.get_num_threads()} threads)"
+        n = torch.get_num_threads()
+        return f"CPU ({n} thread{'s' if n > 1 else ''})"
     return f"GPU: {device_name(device)}"
 
 

@@ -454,6 +454,7 @@ class Job:
         self.image = None  # the latest picture a job sent (style transfer's preview, then its result)
         self.last = None  # the latest event
         self.error: str | None = None
+        self.lost: tuple[int | None, int | None] | None = None  # (exit code, checkpoint step) of a worker that died
         self.checkpoint: tuple[str, int] | None = None  # (folder, step) of the latest checkpoint written
         self.paused = spec.paused
         self.ended = False  # the worker has gone
@@ -551,6 +552,7 @@ class Job:
 
     def _lost_worker(self, exitcode) -> None:
         ck = self.checkpoint
+        self.lost = (exitcode, ck[1] if ck else None)  # the numbers, for pages that word the message themselves
         kept = (f"; the checkpoint from step {ck[1]} was kept" if ck else "; no checkpoint had been written yet")
         self.apply(("error", f"the worker process stopped unexpectedly (exit code {exitcode}){kept}"))
         self.apply(("end", None))

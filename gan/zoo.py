@@ -22,7 +22,17 @@ ARCHITECTURE = {
     "cyclegan": "CycleGAN ResNet-9 generator",
     "animegan": "AnimeGANv2 generator",
 }
+ARCHITECTURE_ZH = {  # the same, for the Chinese UI
+    "dcgan": "DCGAN（转置卷积 + 批归一化）",
+    "cgan": "条件 DCGAN（标签嵌入；投影判别器）",
+    "huggan-dcgan": "DCGAN，4×4 → 64×64，5 个转置卷积（HugGAN 的结构）",
+    "toy": "二维点的 MLP",
+    "cyclegan": "CycleGAN ResNet-9 生成器",
+    "animegan": "AnimeGANv2 生成器",
+}
 DATASET_NAMES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
+DATA_ZH = {"MNIST (as 64 px RGB)": "MNIST（64×64 像素的 RGB 图像）", "unknown": "未知"}  # data texts in Chinese
+LICENSE_NAMES = {"mit": "MIT", "apache-2.0": "Apache-2.0", "bsd-3-clause": "BSD-3-Clause"}  # Hub tags -> SPDX names
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,14 @@ def test_named_devices_are_checked(monkeypatch):
 def test_labels():
     cpu = torch.device("cpu")
     assert D.device_name(cpu) == "CPU"
-    assert D.device_label(cpu) == f"CPU ({torch.get_num_threads()} threads)"
+    n = torch.get_num_threads()
+    assert D.device_label(cpu) == f"CPU ({n} thread{'s' if n > 1 else ''})"
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        assert D.device_label(cpu) == "CPU (1 thread)"  # (the replays' old labels said "1 threads")
+    finally:
+        torch.set_num_threads(before)
     assert D.device_name(torch.device("mps")) == "Apple GPU (MPS)"
     assert D.device_label(torch.device("mps")) == "GPU: Apple GPU (MPS)"
 

@@ -29,7 +29,7 @@ def test_table_lists_bundled_and_hub_models_offline(bundled, monkeypatch):
     df = at.dataframe[0].value
     assert list(df["Name"]) == ["dcgan-tiny", "huggan/dcgan-mnist"]
     assert df["Data"].tolist() == ["MNIST", "MNIST (as 64 px RGB)"]
-    assert df["License"].tolist() == ["mit", "apache-2.0"]
+    assert df["License"].tolist() == ["MIT", "Apache-2.0"]  # the SPDX names of the cards' mit / apache-2.0
     assert "needs an internet connection" in df["Where"].iloc[1]
     assert at.button(key="zoo_load_huggan/dcgan-mnist").disabled
     assert not at.button(key="zoo_load_dcgan-tiny").disabled

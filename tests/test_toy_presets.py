@@ -47,6 +47,13 @@ def test_more_d_steps_cover_more_modes_early():
     _wins("d_steps", lambda r: r["B"] > r["A"])
 
 
+def test_wgan_gp_preset_five_d_steps_find_the_modes_one_does_not():
+    # WGAN-GP as Gulrajani et al. train it (Adam betas (0, 0.9), 5 critic steps, here a faster critic than G):
+    # by G step 300 run A covers most of the ring; B (1 D step per G step) overshoots and covers almost none
+    results = _wins("wgan_gp", lambda r: r["A"] > r["B"])
+    assert sum(r["A"] >= 5 for r in results) >= 4 and all(r["B"] <= 2 for r in results), results
+
+
 def test_capacity_preset_wider_net_matches_the_spiral_better():
     _wins("capacity", lambda r: r["B"] < r["A"] - 0.05)  # JS divergence, lower is better
 

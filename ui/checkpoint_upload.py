@@ -44,7 +44,7 @@ def uploader(prefix: str, label: str) -> Path | None:
             st.session_state[prefix + "upload_error"] = upload_limit_text("file")
         except CheckpointError as e:
             st.session_state[prefix + "upload_error"] = tr("This checkpoint zip cannot be used: ",
-                                                           "这个检查点 zip 无法使用：") + str(e)
+                                                           "这个检查点 ZIP 文件无法使用：") + str(e)
         else:
             st.session_state[prefix + "upload_dir"] = str(folder)
             if old and old != str(folder) and uploads.owns(old, jobs.owner()):
@@ -59,7 +59,7 @@ def uploader(prefix: str, label: str) -> Path | None:
     if folder is None:
         if up is None:
             st.caption(tr("Upload the checkpoint zip that the Train page downloads.",
-                          "请上传“训练”页面下载的检查点 zip。"))
+                          "请上传“训练”页面下载的检查点 ZIP 文件。"))
         return None
     hosted.touch(folder)
     return folder
@@ -70,7 +70,7 @@ def resume_section(prefix: str, tag: str, steps_key: str) -> None:
     job = jobs.mine(tag)
     running = job is not None and job.running
     with st.expander(tr("Continue from an uploaded checkpoint", "从上传的检查点继续训练")):
-        folder = uploader(prefix + "resume_", tr("Checkpoint zip", "检查点 zip"))
+        folder = uploader(prefix + "resume_", tr("Checkpoint zip", "检查点 ZIP 文件"))
         if folder is None:
             return
         problem = uploads.resume_problem(folder)

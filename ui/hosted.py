@@ -40,9 +40,9 @@ def upload_limit_text(kind: str = "file") -> str:
     mb = hosted.upload_limit(kind) // hosted.MB
     if kind == "dataset":
         return tr(f"Dataset zips may be at most {mb} MB; this one is larger.",
-                  f"数据集 zip 最大为 {mb} MB；这个文件超过了上限。")
+                  f"数据集 ZIP 文件最大为 {mb} MB；这个文件超过了上限。")
     return tr(f"Uploaded files (images, checkpoint zips, point tables) may be at most {mb} MB; this file is larger.",
-              f"上传的文件（图像、检查点 zip、点表格）最大为 {mb} MB；这个文件超过了上限。")
+              f"上传的文件（图像、检查点 ZIP 文件、点表格）最大为 {mb} MB；这个文件超过了上限。")
 
 
 def upload_help(kind: str = "file") -> str:

@@ -5,6 +5,7 @@ strings; long explanations live as Markdown in ``content/<lang>/<topic>.md``.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,9 +27,23 @@ def tr(en: str, zh: str) -> str:
     return zh if lang() == "zh" else en
 
 
+CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"  # Han, CJK and full-width punctuation
+# A line break inside a paragraph of Chinese: the browser would show it as a space (Markdown's soft break),
+# between two Chinese characters or after Chinese punctuation. Not before a list item, heading, table, quote,
+# code fence or blank line.
+_SOFT_BREAK = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?![-*+] |\d+\. |#|\||>|```|\n|$)(?=[{CJK}])|"
+                         rf"(?<=[，。：；！？、（）“”])\n[ \t]*(?![-*+] |\d+\. |#|\||>|```|\n|$)")
+
+
+def join_soft_breaks(text: str) -> str:
+    """Chinese Markdown with its wrapped lines joined where the break would show as a stray space."""
+    return _SOFT_BREAK.sub("", text)
+
+
 @lru_cache(maxsize=128)
 def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    return join_soft_breaks(text) if path.parent.name == "zh" else text
 
 
 def md(topic: str) -> str:

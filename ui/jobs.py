@@ -27,6 +27,19 @@ __all__ = ["Job", "JobSpec", "JobError", "JobLimitError", "NotOwner", "owner", "
            "watched", "start", "control", "live"]
 
 
+def error_text(job: Job, failed_en: str, failed_zh: str) -> str:
+    """Why ``job`` failed, in the visitor's language: a worker that died is worded here; any other error
+    follows ``failed_en`` / ``failed_zh`` as the worker reported it."""
+    if job.lost is not None:
+        code, step = job.lost
+        return tr(f"The worker process stopped unexpectedly (exit code {code}); "
+                  + (f"the checkpoint from step {step} was kept." if step is not None else
+                     "no checkpoint had been written yet."),
+                  f"后台进程意外退出（退出码 {code}）；"
+                  + (f"保留了第 {step} 步的检查点。" if step is not None else "还没有写入任何检查点。"))
+    return tr(failed_en, failed_zh) + str(job.error)
+
+
 def _cookie_token() -> str | None:
     try:
         value = st.context.cookies.get(COOKIE)

@@ -19,6 +19,7 @@ from gan.jobs import Job
 from gan.plots import diagram
 from ui import jobs
 from ui.i18n import tr
+from ui.sidebar import CHART_SCALE, presenting
 
 K = "playground_diagram_"
 SLOW_KEY = "playground_slowmo"  # the slow-motion toggle's key
@@ -141,6 +142,8 @@ def draw(job: Job | None, training: bool, width: int = 520) -> str:
         vals = diagram.values_seen(phase, vals)
     elif phase == "initialise":
         vals = {}
+    if presenting():  # the drawing (a viewBox) and all its text CHART_SCALE times larger on a projector
+        width = round(width * CHART_SCALE)
     svg = diagram.model_svg("idle" if phase == "repeat" else phase, vals, text=phase_text(), width=width)
     # (st.html sanitises SVG away; Markdown with HTML keeps it, attributes included)
     st.markdown(f'<div data-testid="gan-diagram" data-phase="{phase}">{svg}</div>', unsafe_allow_html=True)

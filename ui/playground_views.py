@@ -9,7 +9,7 @@ from gan.train import TrainConfig
 from ui import jobs, model_diagram, plane_canvas
 from ui.i18n import tr
 from ui.playground_settings import P, SHOW_LAYERS, b_label, text
-from ui.sidebar import presenting
+from ui.sidebar import CHART_SCALE, for_screen, presenting
 
 
 def status_line(label: str, rec: jobs.Job | None, step: int) -> str:
@@ -50,7 +50,8 @@ def metric_row(label: str, cfg: TrainConfig, rec: jobs.Job | None, metrics: list
     hist = rec.history if rec is not None else []
     m = metrics[-1] if metrics else {}
     fmt = lambda v: "—" if v is None or v != v else f"{v:.3f}"  # noqa: E731
-    cols = st.columns(7 if "modes_covered" in m else 5)
+    # four to a row: seven in one row cut numbers like -0.724 and labels like "JS divergence (A)" short
+    cols = st.columns(4) + st.columns(4)
     cols[0].metric("L_D" + sfx, fmt(latest(hist, "loss_d")))
     cols[1].metric("L_G" + sfx, fmt(latest(hist, "loss_g")))
     cols[2].metric("D(x)" + sfx, fmt(latest(hist, "d_real")))
@@ -81,6 +82,11 @@ def picture_width(multi: bool) -> int:
     if presenting():  # wide layout
         return 640 if multi else 720
     return 400 if multi else 560
+
+
+def text_scale() -> float:
+    """How much larger the pictures' tick labels are drawn: CHART_SCALE in presentation mode, as the charts' text."""
+    return CHART_SCALE if presenting() else 1.0
 
 
 def legend_html(show: dict[str, bool], txt: dict[str, str]) -> str:
@@ -117,9 +123,10 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict) -> None:
                           f"训练 {k}：损失变成了 NaN 或无穷大（学习率是不是太高了？）；训练已停止，保留了第 {good:,} 步的权重。"))
         if diverging(snaps.get(k)):
             st.warning(tr(f"Run {k} is diverging: most of G's points have left the plane. Try lower learning rates "
-                          "and more D steps per G step (for WGAN-GP: 5 D steps per G step, learning rates 0.001).",
+                          "and more D steps per G step (for WGAN-GP: the WGAN-GP preset under Try this, with 5 D steps "
+                          "per G step, D's learning rate 0.01 and G's 0.001).",
                           f"训练 {k} 正在发散：G 的大部分点已经离开了平面。试试降低学习率、增加每个 G 步的 D 步数"
-                          "（WGAN-GP：每个 G 步 5 个 D 步，学习率 0.001）。"))
+                          "（WGAN-GP：用“试一试”里的 WGAN-GP 预设，每个 G 步 5 个 D 步，D 的学习率 0.01，G 的 0.001）。"))
         if rec is not None and rec.error:
             st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
     multi = len(labels) > 1
@@ -140,8 +147,8 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict) -> None:
                 plane_canvas.plane(snaps[k], show, picture_width(multi), key=P + "canvas_" + k)
                 st.markdown(legend_html(show, txt), unsafe_allow_html=True)
             else:  # paused or not started: the interactive figure (hover for D(x), zoom)
-                st.plotly_chart(toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
-                                                 validate=False),
+                st.plotly_chart(for_screen(toy.plane_figure(snaps[k], show=show, text=txt, height=380 if multi else 480,
+                                                            validate=False)),
                                 key=P + "plane_" + k, config={"displayModeBar": False})
             if show.get("arrows"):
                 st.caption(grad_caption(toy.median_grad(snaps[k])))
@@ -173,13 +180,14 @@ def curve_pictures(histories: dict, losses: dict, metrics: dict, txt: dict, mark
     panels = training.curves_panels(histories, losses, text=txt, marks=marks)
     for panel in panels:
         st.caption(f"**{panel['title']}**")
-        st.image(raster.panel_image(panel, width=width, height=160))
+        st.image(raster.panel_image(panel, width=width, height=round(160 * text_scale()), text_scale=text_scale()))
     st.markdown(series_legend(panels), unsafe_allow_html=True)
     cov = toy.coverage_panels(metrics, text=txt)
     for col, panel in zip(st.columns(len(cov)), cov):
         with col:
             st.caption(f"**{panel['title']}**")
-            st.image(raster.panel_image(panel, width=width // len(cov) - 16, height=150))
+            st.image(raster.panel_image(panel, width=width // len(cov) - 16, height=round(150 * text_scale()),
+                                        text_scale=text_scale()))
     if len(metrics) > 1:  # which line is which run
         runs = [dict(name=tr(f"run {k}", f"训练 {k}"), color="#555555", dash=training.RUN_DASH[i % len(training.RUN_DASH)])
                 for i, k in enumerate(metrics)]
@@ -199,8 +207,8 @@ def draw_curves(cfgs: dict[str, TrainConfig], recs: dict, metrics: dict, histori
         curve_pictures(histories, losses, metrics, txt, change_marks(recs))
         return
     # through the module, so a test's stand-in for curves_figure is the one called
-    st.plotly_chart(training.curves_figure(histories, losses, text=txt, validate=False, marks=change_marks(recs)),
+    st.plotly_chart(for_screen(training.curves_figure(histories, losses, text=txt, validate=False, marks=change_marks(recs))),
                     key=P + "curves",
                     config={"displayModeBar": False})
-    st.plotly_chart(toy.coverage_figure(metrics, text=txt, validate=False), key=P + "coverage",
+    st.plotly_chart(for_screen(toy.coverage_figure(metrics, text=txt, validate=False)), key=P + "coverage",
                     config={"displayModeBar": False})

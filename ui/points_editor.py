@@ -11,6 +11,7 @@ from gan.toy.editing import (any_outside, apply_selection, candidate_grid, check
 from ui.hosted import checked_upload
 from ui.i18n import tr
 from ui.playground_settings import P, text
+from ui.sidebar import for_screen
 
 
 def set_points(points: np.ndarray) -> None:
@@ -48,7 +49,7 @@ def points_editor() -> np.ndarray | None:
             if len(st.session_state[P + "points"]) >= 2:
                 set_points(fit_points(st.session_state[P + "points"]))
         pts = st.session_state[P + "points"]
-        st.plotly_chart(toy.canvas_figure(pts, candidate_grid(), text=text()), key=P + "canvas",
+        st.plotly_chart(for_screen(toy.canvas_figure(pts, candidate_grid(), text=text())), key=P + "canvas",
                         on_select=on_canvas_select, selection_mode=("points", "box", "lasso"),
                         config={"displayModeBar": True})
         up = st.file_uploader(tr("Upload points (CSV: x, y)", "上传点（CSV：x, y）"), type=["csv", "txt"], key=P + "csv")

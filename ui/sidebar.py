@@ -88,8 +88,111 @@ PRESENTATION_CSS = """
 [data-testid="stMainBlockContainer"] .katex { font-size: 1.45em !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"],
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] * { font-size: 2.6rem !important; line-height: 1.2; }
+/* labels wrap rather than end in "…"; a row of buttons wraps rather than cutting their labels short */
+[data-testid="stMainBlockContainer"] [data-testid="stMetricLabel"] *,
+[data-testid="stMainBlockContainer"] [data-testid="stWidgetLabel"] *,
+[data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] label * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] :is([data-testid="stButton"], [data-testid="stCheckbox"])) {
+  flex-wrap: wrap !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stColumn"]:has(:is([data-testid="stButton"], [data-testid="stCheckbox"])) {
+  min-width: max-content !important; }
+[data-testid="stMainBlockContainer"] [data-testid="gan-diagram"] svg { max-width: 100%; height: auto; }
 </style>
 """
+
+
+CHART_SCALE = 1.6  # presentation mode: chart text this much larger, charts this much taller (CHART_GROW)
+CHART_GROW = 1.3
+WRAP_AT = 16  # presentation mode: panel titles longer than this break in two lines
+_FONT_KEYS = ("font", "tickfont", "textfont", "titlefont", "insidetextfont", "outsidetextfont")
+
+
+def _scale_fonts(node, scale: float) -> None:
+    """Multiply every explicit font size in a plotly JSON tree by ``scale`` (in place)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in _FONT_KEYS and isinstance(v, dict) and isinstance(v.get("size"), (int, float)):
+                v["size"] = v["size"] * scale
+            _scale_fonts(v, scale)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            _scale_fonts(v, scale)
+
+
+def _sized(node: dict, key: str, base: float) -> None:
+    """``node[key]["size"]`` scaled from what it is, or from ``base`` when it is not set."""
+    font = dict(node.get(key) or {})
+    if not isinstance(font.get("size"), (int, float)):
+        font["size"] = base * CHART_SCALE
+    node[key] = font
+
+
+def _spaces_outside_brackets(text: str) -> list[int]:
+    """Where ``text`` may break: its spaces outside (...) ("相对熵 D(p_data ‖ p_g)" breaks after 相对熵)."""
+    out, depth = [], 0
+    for i, ch in enumerate(text):
+        depth += (ch in "(（[") - (ch in ")）]")
+        if ch == " " and depth == 0:
+            out.append(i)
+    return out
+
+
+def for_screen(fig):
+    """``fig`` as the screen in use needs it: in presentation mode every text of the chart is CHART_SCALE
+    times larger (titles, axes, ticks, legends, annotations, colour bars) and the chart CHART_GROW times
+    taller. A plotly figure goes in, a plotly figure (or its JSON dict) comes out.
+
+    Streamlit's chart theme gives axes, legends and titles sizes of their own, so each gets one explicitly
+    (the theme's sizes times CHART_SCALE) rather than inheriting the figure's font size."""
+    if not presenting():
+        return fig
+    spec = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
+    spec = {"data": [dict(t) for t in spec.get("data", [])], "layout": dict(spec.get("layout", {}))}
+    _scale_fonts(spec, CHART_SCALE)  # the sizes the figure sets itself
+    layout = spec["layout"]
+    _sized(layout, "font", 12)
+    for name in [k for k in layout if k[:5] in ("xaxis", "yaxis")] or ["xaxis", "yaxis"]:
+        axis = dict(layout.get(name) or {})
+        _sized(axis, "tickfont", 12)
+        title = axis.get("title")
+        title = dict(title) if isinstance(title, dict) else ({"text": title} if title else {})
+        _sized(title, "font", 14)
+        axis["title"] = title
+        axis.setdefault("automargin", True)  # room for the larger tick labels
+        layout[name] = axis
+    legend = dict(layout.get("legend") or {})
+    _sized(legend, "font", 12)
+    layout["legend"] = legend
+    title = layout.get("title")
+    title = dict(title) if isinstance(title, dict) else ({"text": title} if title else {})
+    _sized(title, "font", 16)
+    layout["title"] = title
+    margin = dict(layout.get("margin") or {})
+    margin["r"] = max(margin.get("r", 0), 30)  # a centred panel title may reach past the last panel
+    layout["margin"] = margin
+    notes = []
+    for a in layout.get("annotations") or []:
+        a = dict(a, font=dict(a.get("font") or {}))
+        a["font"].setdefault("size", 12 * CHART_SCALE)
+        text = str(a.get("text") or "")
+        if len(text) > WRAP_AT and " " in text and "<br>" not in text:  # a panel title wider than its panel
+            cut = min(_spaces_outside_brackets(text) or [i for i, ch in enumerate(text) if ch == " "],
+                      key=lambda i: abs(i - len(text) / 2))
+            a["text"] = text[:cut] + "<br>" + text[cut + 1:]
+            margin = dict(layout.get("margin") or {})
+            margin["t"] = max(margin.get("t", 0), int(3.4 * a["font"]["size"]))  # room for the second line
+            layout["margin"] = margin
+        notes.append(a)
+    layout["annotations"] = notes
+    for trace in spec["data"]:
+        if isinstance(trace.get("colorbar"), dict) or trace.get("type") in ("heatmap", "contour"):
+            bar = dict(trace.get("colorbar") or {})
+            _sized(bar, "tickfont", 12)
+            trace["colorbar"] = bar
+    if isinstance(layout.get("height"), (int, float)):
+        layout["height"] = layout["height"] * CHART_GROW
+    return spec
 
 
 def presenting() -> bool:
@@ -112,7 +215,7 @@ def render_sidebar() -> None:
         st.toggle(tr("Presentation mode", "演示模式"), key=PRESENT_KEY,
                   help=tr("For classrooms: larger type, a wide layout and fewer controls on screen.",
                           "适合课堂：更大的字号、宽屏布局，屏幕上的控件更少。"))
-        st.caption(tr("Computing on", "计算设备") + f": **{_device_name()}**")
+        st.caption(tr("Computing on: ", "计算设备：") + f"**{_device_name()}**")
         mode_caption()  # hosted or local (gan.hosted)
     if presenting():
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)

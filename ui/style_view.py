@@ -3,20 +3,54 @@ offline job's progress with its live preview and critic map, and the result as a
 from __future__ import annotations
 
 import hashlib
+import re
 
 import streamlit as st
 from PIL import Image
 
 from gan.images import encode_png
 from ui.i18n import tr
+from ui.jobs import error_text
 
 DIRECTION_ZH = {
     "photo -> Monet painting": "照片 -> 莫奈画作", "photo -> Van Gogh painting": "照片 -> 梵高画作",
     "horse -> zebra": "马 -> 斑马", "zebra -> horse": "斑马 -> 马", "apple -> orange": "苹果 -> 橙子",
     "orange -> apple": "橙子 -> 苹果", "photo (faces work best) -> anime portrait": "照片（人脸效果最好）-> 动漫肖像",
 }
+LICENSE_ZH = {
+    "BSD (CycleGAN code, Zhu et al. 2017); painting styles trained on public-domain paintings":
+        "BSD（CycleGAN 代码，Zhu 等，2017）；绘画风格用公有领域的画作训练",
+    "MIT (AnimeGANv2 PyTorch port)": "MIT（AnimeGANv2 的 PyTorch 移植版）",
+}
+SOURCE_ZH = {  # where each example image comes from (gan.style.presets), in Chinese
+    "mosaic": "由 gan.style 绘制（泰森多边形）", "waves": "由 gan.style 绘制（相互干涉的正弦条纹）",
+    "brush": "由 gan.style 绘制（沿流场的笔触）", "dots": "由 gan.style 绘制（网点阵列）",
+    "marble": "由 gan.style 绘制（湍流正弦纹理）", "pointillism": "由 gan.style 绘制（纯色点彩）",
+    "watercolour": "由 gan.style 绘制（半透明色块）", "ink": "由 gan.style 绘制（书法线条）",
+    "landscape": "由 gan.style 绘制（群山与湖泊）", "shapes": "由 gan.style 绘制（测试卡）",
+    "immunohistochemistry": "skimage.data.immunohistochemistry（公有领域）",
+    "hubble_deep_field": "skimage.data.hubble_deep_field（NASA，公有领域）",
+    "astronaut": "skimage.data.astronaut（NASA，公有领域）", "chelsea": "skimage.data.chelsea（CC0）",
+    "coffee": "skimage.data.coffee（CC0）", "rocket": "skimage.data.rocket（公有领域）",
+    "text": "skimage.data.text（公有领域）",
+}
 WHAT = {"content": ("the content photo", "内容照片"), "style": ("the style image", "风格图像"),
         "method": ("the method", "方法")}
+
+
+def preset_source(name: str, source: str) -> str:
+    """Where example image ``name`` comes from, in the visitor's language."""
+    return tr(source, SOURCE_ZH.get(name, source))
+
+
+def hub_style_text(h) -> str:
+    """A pretrained generator's direction, license and source (a ``gan.style.pretrained.HubStyle``) as lines."""
+    copy = re.fullmatch(r"(\S+) \(copy of the official CycleGAN (\S+) weights\)", h.source)
+    source = tr(h.source, f"{copy[1]}（官方 CycleGAN {copy[2]} 权重的副本）" if copy else h.source)
+    colon = tr(":", "：")
+    return (f"**{tr('Direction', '方向')}{colon}** {tr(h.direction, DIRECTION_ZH.get(h.direction, h.direction))}  \n"
+            f"**{tr('License', '许可证')}{colon}** {tr(h.license, LICENSE_ZH.get(h.license, h.license))}  \n"
+            f"**{tr('Source', '来源')}{colon}** {source}{tr(' (', '（')}`{h.filename}`{tr(')', '）')}  \n")
 
 
 def digest(img: Image.Image | None) -> str:
@@ -50,7 +84,7 @@ def progress_view(job) -> None:
     """Progress bar, live preview and critic map of the offline job (called in a polling fragment)."""
     if job is None or not job.running:
         if job is not None and job.error:
-            st.error(tr("Style transfer failed on the server: ", "风格迁移在服务器上出错：") + job.error)
+            st.error(error_text(job, "Style transfer failed on the server: ", "风格迁移在服务器上出错："))
         elif job is not None and job.status == "stopped":
             st.caption(tr(f"Stopped at step {job.step}.", f"已在第 {job.step} 步停止。"))
         return

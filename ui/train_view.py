@@ -10,7 +10,9 @@ from gan import health
 from gan.plots import training as training_plots
 from gan.device import device_label, pick_device, worker_thread_choices
 from gan.jobs import Job
-from ui.i18n import lang, tr
+from ui.i18n import tr
+from ui.jobs import error_text
+from ui.sidebar import for_screen, presenting
 
 P = "train_"
 
@@ -32,6 +34,35 @@ def budget_label(seconds: int) -> str:
         return tr("a number of steps", "指定步数")
     m = seconds // 60
     return tr(f"{m} minute" + ("s" if m > 1 else ""), f"{m} 分钟")
+
+
+REPLAY_TITLES = {  # the bundled recordings (checkpoints/replays/<name>.npz)
+    "cgan-mnist": ("Conditional DCGAN on MNIST, the Train page's default recipe",
+                   "MNIST 上的条件 DCGAN，“训练”页面的默认配方"),
+    "infogan-mnist": ("InfoGAN-style DCGAN on MNIST (10 codes, no labels)", "MNIST 上的 InfoGAN 式 DCGAN（10 个类别码，不用标签）"),
+}
+
+
+def replay_title(name: str) -> str:
+    return tr(*REPLAY_TITLES[name]) if name in REPLAY_TITLES else name
+
+
+def device_text(label: str) -> str:
+    """A recorded device label ("CPU (1 threads)", "GPU: <name>") in the visitor's language."""
+    cpu = re.fullmatch(r"CPU \((\d+) threads?\)", label)
+    if cpu:
+        n = int(cpu[1])
+        return tr(f"CPU ({n} thread{'s' if n > 1 else ''})", f"CPU（{n} 个线程）")
+    return label.replace("GPU: ", tr("GPU: ", "GPU："))
+
+
+def replay_caption(name: str, meta: dict) -> str:
+    """What a recording is: its title, steps, where it was trained and how long that took."""
+    title = tr(*REPLAY_TITLES[name]) if name in REPLAY_TITLES else meta.get("title", name)
+    steps = meta.get("config", {}).get("steps")
+    secs = meta.get("seconds", "?")
+    return (title + (tr(f", {steps} steps", f"，{steps} 步") if steps else "") + " · " + device_text(meta.get("device", ""))
+            + " · " + tr(f"{secs} s to train", f"训练用时 {secs} 秒"))
 
 
 def curve_text() -> dict[str, str]:
@@ -99,18 +130,17 @@ def status_text(status: str, error: str | None = None) -> str:
             "failed": tr("Stopped: numbers went bad", "已停止：数值异常")}.get(status, status)
 
 
-_LOST = re.compile(r"the worker process stopped unexpectedly \(exit code (-?\d+|None)\); "
-                   r"(?:the checkpoint from step (\d+) was kept|no checkpoint had been written yet)")
-
-
-def error_text(error: str) -> str:
-    """A job's error in the page's language (gan/jobs.py writes the lost-worker one in English)."""
-    m = _LOST.fullmatch(error)
-    if m is None:
-        return error
-    code, step = m.groups()
-    return error if lang() == "en" else (
-        f"训练进程意外退出（退出码 {code}）；" + (f"保留了第 {step} 步的检查点" if step else "还没有写过检查点"))
+def end_text(job: Job) -> str:
+    """How a run ended, in the visitor's language (the trainer's own message is English)."""
+    step, budget = job.step, job.spec.config.get("seconds")
+    if job.status == "done":
+        return (tr(f"Finished {step} steps in the {budget:g} s budget.", f"在 {budget:g} 秒的时间预算内完成了 {step} 步。")
+                if budget else tr(f"Finished {step} steps.", f"完成了 {step} 步。"))
+    if job.status == "failed":
+        return tr(f"The losses became NaN or infinite (is a learning rate too high?); training stopped and the "
+                  f"weights from step {step} were kept.",
+                  f"损失变成了 NaN 或无穷大（学习率是不是太高了？）；训练已停止，保留了第 {step} 步的权重。")
+    return tr(f"Stopped at step {step}.", f"已在第 {step} 步停止。")
 
 
 def fmt_seconds(s: float) -> str:
@@ -133,7 +163,12 @@ def computing_on() -> None:
         lo, hi = choices
         where = tr(f"CPU ({lo} or {hi} threads for a run: it measures which is faster now, and switches as the "
                    "load changes)", f"CPU（每次训练用 {lo} 或 {hi} 个线程：边训练边测哪个更快，负载变化时随之切换）")
-    st.caption(tr("Computing on", "计算设备") + ": " + where)
+    st.caption(tr("Computing on: ", "计算设备：") + where)
+
+
+def grid_width(grid) -> int:
+    """Display width of a sample grid: twice its pixels (three times on a projector), within the column."""
+    return min(960, grid.shape[1] * 3) if presenting() else min(560, grid.shape[1] * 2)
 
 
 def render_live(job: Job | None) -> None:
@@ -170,14 +205,14 @@ def render_live(job: Job | None) -> None:
         n = job.extra["threads"]
         st.caption(tr(f"Training with {n} CPU thread{'s' if n > 1 else ''} now.", f"现在用 {n} 个 CPU 线程训练。"))
     if job.error:
-        st.error(tr("Training failed on the server: ", "训练在服务器上出错：") + error_text(job.error), icon=":material/error:")
-    elif last is not None and getattr(last, "message", "") and status not in ("running", "paused"):
-        (st.error if status == "failed" else st.caption)(last.message)
+        st.error(error_text(job, "Training failed on the server: ", "训练在服务器上出错："), icon=":material/error:")
+    elif last is not None and status in ("done", "stopped", "failed"):
+        (st.error if status == "failed" else st.caption)(end_text(job))
     if rows:
-        st.plotly_chart(run_curves(job.history, cfg.get("loss", "ns")), key=P + "curves")
+        st.plotly_chart(for_screen(run_curves(job.history, cfg.get("loss", "ns"))), key=P + "curves")
     if job.grids:
         step, grid = job.grids[-1]
         st.image(grid, caption=tr(f"Fixed-noise samples at step {step}", f"第 {step} 步的固定噪声样本"),
-                 clamp=True, width=min(560, grid.shape[1] * 2))
+                 clamp=True, width=grid_width(grid))
     for f in health.check(job.history, loss=cfg.get("loss", "ns"), status=status):
         (st.error if f.severity == "error" else st.warning)(finding_text(f, cfg), icon=":material/health_and_safety:")

@@ -43,8 +43,8 @@ def saturation_curves(n: int = 400, eps: float = 1e-3) -> dict[str, np.ndarray]:
 
 SATURATION_TEXT = {
     "title_loss": "Generator loss",
-    "title_grad": "Gradient reaching G (dL/d logit)",
-    "x": "D(G(z)): the discriminator's belief that a fake is real",
+    "title_grad": "Gradient reaching G (∂L/∂logit)",
+    "x": "D(G(z))",
     "minimax": "minimax: log(1 − D(G(z)))",
     "ns": "non-saturating: −log D(G(z))",
     "early": "early training",
@@ -84,7 +84,7 @@ def saturation_figure(marker: float | None = None, text: dict[str, str] | None =
     fig.update_yaxes(range=[-5, 7], row=1, col=1)
     fig.update_yaxes(range=[-1.05, 0.05], row=1, col=2)
     fig.update_layout(height=420, margin=dict(l=40, r=20, t=60, b=40),
-                      legend=dict(orientation="h", yanchor="bottom", y=-0.35, x=0))
+                      legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0))
     return fig
 
 
@@ -127,5 +127,5 @@ def oned_figure(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d: np.ndarra
     fig.update_yaxes(title_text=t["prob"], range=[0, 1.02], secondary_y=True, showgrid=False,
                      tickmode="linear", tick0=0, dtick=0.25)
     fig.update_layout(height=420, title=title, margin=dict(l=40, r=40, t=50 if title else 20, b=40),
-                      legend=dict(orientation="h", yanchor="bottom", y=-0.4, x=0))
+                      legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0))
     return fig

@@ -54,7 +54,7 @@ def plane_geometry(size: int, k: int) -> tuple[int, int, int, int, int]:
 
 
 @lru_cache(maxsize=16)
-def _plane_frame(size: int, extent: float, colorbar: bool) -> Image.Image:
+def _plane_frame(size: int, extent: float, colorbar: bool, text_scale: float = 1.0) -> Image.Image:
     """What every picture of the plane shares: white canvas, ticks, tick labels, the colour bar (drawn
     twice as large and scaled down once, for smooth text)."""
     k = 2
@@ -62,7 +62,7 @@ def _plane_frame(size: int, extent: float, colorbar: bool) -> Image.Image:
     img = Image.new("RGB", (W, H), (255, 255, 255))
     draw = ImageDraw.Draw(img)
     ink, grey = (60, 60, 60), (150, 150, 150)
-    font = _font(11 * k)
+    font = _font(round(11 * k * text_scale))
     for v in range(-int(extent), int(extent) + 1):
         px = x0 + (v + extent) / (2 * extent) * (side - 1)
         py = y0 + (extent - v) / (2 * extent) * (side - 1)
@@ -82,7 +82,7 @@ def _plane_frame(size: int, extent: float, colorbar: bool) -> Image.Image:
 
 
 def plane_image(snap: dict, *, show: dict[str, bool] | None = None, size: int = 480, extent: float = EXTENT,
-                fmt: str = "jpeg", max_points: int = 600, supersample: int = 2) -> bytes:
+                fmt: str = "jpeg", max_points: int = 600, supersample: int = 2, text_scale: float = 1.0) -> bytes:
     """The plane of :func:`gan.plots.toy.plane_figure` drawn as a picture ``size`` pixels wide (JPEG or PNG).
 
     Layers as in the figure (``show`` by name; the manifold off by default), axes from
@@ -90,13 +90,13 @@ def plane_image(snap: dict, *, show: dict[str, bool] | None = None, size: int = 
     lines is drawn as a coverage mask ``supersample`` times larger, scaled down (smooth edges), and laid
     on the surface in its colour and opacity, clipped to the plot area as plotly does. Text is digits
     only, so the picture reads the same in every language; the page puts the translated legend beside
-    it. About 10 ms at 560 px on one idle core.
+    it. ``text_scale`` enlarges the tick labels (presentation mode). About 10 ms at 560 px on one idle core.
     """
     on = {"heatmap": True, "real": True, "fake": True, "arrows": True, "manifold": False}
     on.update(show or {})
     k = max(1, int(supersample))
     _, _, x0, y0, side = plane_geometry(size, 1)
-    img = _plane_frame(size, float(extent), bool(on["heatmap"])).copy()
+    img = _plane_frame(size, float(extent), bool(on["heatmap"]), float(text_scale)).copy()
     if on["heatmap"]:
         d = np.asarray(snap["d_grid"], dtype=np.float32)[::-1]  # (n, n), rows now top to bottom
         n = d.shape[0]
@@ -231,16 +231,17 @@ MARK_RGB = (120, 120, 120)  # the vertical lines where settings changed mid-run
 
 
 def panel_image(panel: dict, *, width: int = 560, height: int = 200, x_max: float | None = None,
-                supersample: int = 2) -> bytes:
+                supersample: int = 2, text_scale: float = 1.0) -> bytes:
     """One panel of :func:`gan.plots.training.curves_panels` or :func:`gan.plots.toy.coverage_panels` drawn as a PNG picture.
 
     Axes with round ticks (numbers only, so it reads the same in every language; the page writes
     the title and legend around it), light grid lines, each series in its colour and dash style.
+    ``text_scale`` enlarges the tick labels and the margins they sit in (presentation mode).
     """
     k = max(1, int(supersample))
     W, H = width * k, height * k
-    font = _font(10 * k)
-    left, right, top, bottom = 44 * k, 10 * k, 8 * k, 20 * k
+    font = _font(round(10 * k * text_scale))
+    left, right, top, bottom = round(44 * text_scale) * k, 10 * k, 8 * k, round(20 * text_scale) * k
     pw, ph = W - left - right, H - top - bottom
     series = panel["series"]
     xs = [np.asarray(s["x"], dtype=np.float64) for s in series]

@@ -120,9 +120,11 @@ def plane_figure(snap: dict, *, show: dict[str, bool] | None = None, text: dict[
                          line=dict(color=COLORS["arrow"], width=1),
                          marker=dict(symbol="arrow", angleref="previous", size=sizes, color=COLORS["arrow"])))
     layout = dict(height=height, margin=dict(l=10, r=10, t=36 if title else 10, b=10), uirevision="plane",
-                  legend=dict(orientation="h", yanchor="top", y=-0.04, x=0), plot_bgcolor="white",
+                  legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0), plot_bgcolor="white",
                   xaxis=dict(range=[-extent, extent], showgrid=False, zeroline=False, constrain="domain"),
-                  yaxis=dict(range=[-extent, extent], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1))
+                  # both axes keep their range and give up space instead (a tall, narrow column showed -6..6)
+                  yaxis=dict(range=[-extent, extent], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1,
+                             constrain="domain"))
     if title:
         layout["title"] = dict(text=title)
     return build_figure(data, layout, validate)
@@ -164,7 +166,7 @@ def coverage_figure(metrics: dict[str, list[dict]], *, text: dict[str, str] | No
     gap = 0.08
     width = (1 - gap * (n - 1)) / n
     layout: dict = dict(height=height, margin=dict(l=10, r=10, t=30, b=10), uirevision="coverage",
-                        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0), annotations=[])
+                        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0), annotations=[])
     traces: list[tuple[int, int, dict]] = []  # (run, panel, trace): plotly gets them run by run
     multi = len(metrics) > 1
     for col, panel in enumerate(panels, start=1):
@@ -201,7 +203,7 @@ def canvas_figure(points: np.ndarray, candidates: np.ndarray, *, text: dict[str,
                    marker=dict(color=COLORS["points"], size=8), hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>"),
     ])
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), dragmode="lasso", uirevision="canvas",
-                      legend=dict(orientation="h", yanchor="top", y=-0.04, x=0), plot_bgcolor="white")
+                      legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0), plot_bgcolor="white")
     fig.update_xaxes(range=[-extent, extent], showgrid=False, zeroline=True)
     fig.update_yaxes(range=[-extent, extent], showgrid=False, zeroline=True, scaleanchor="x", scaleratio=1)
     return fig

@@ -157,7 +157,7 @@ def curves_figure(histories: dict[str, list[dict]], losses: dict[str, str], *, t
     if side_by_side:
         layout = dict(
             height=height, margin=dict(l=40, r=10, t=40, b=40), uirevision="curves",
-            legend=dict(orientation="h", yanchor="top", y=-0.2, x=0),
+            legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),  # below everything, off the axes
             xaxis=dict(anchor="y", domain=[0, 0.44], title=dict(text=t["step"])),
             yaxis=dict(anchor="x", domain=[0, 1]),
             xaxis2=dict(anchor="y2", domain=[0.56, 1], title=dict(text=t["step"])),
@@ -167,7 +167,7 @@ def curves_figure(histories: dict[str, list[dict]], losses: dict[str, str], *, t
     else:
         layout = dict(
             height=height, margin=dict(l=10, r=10, t=30, b=10), uirevision="curves",
-            legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
+            legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
             xaxis=dict(anchor="y", domain=[0, 1], matches="x2", showticklabels=False),
             yaxis=dict(anchor="x", domain=[0.56, 1.0]),
             xaxis2=dict(anchor="y2", domain=[0, 1], title=dict(text=t["step"])),

@@ -38,6 +38,8 @@ PRESETS: dict[str, Preset] = {
                          dict(loss="minimax", lr_d=1e-3, lr_g=1e-3), ("loss", "ns"), d_first=100,
                          measure="median_grad"),
     "d_steps": Preset(("More D steps per G step", "每个 G 步配更多 D 步"), dict(), ("n_critic", 3), steps=500),
+    "wgan_gp": Preset(("WGAN-GP: 5 D steps per G step vs 1", "WGAN-GP：每个 G 步配 5 个 D 步与配 1 个"),
+                      dict(loss="wgan-gp", lr_d=1e-2, lr_g=1e-3, n_critic=5), ("n_critic", 1), steps=300),
     "capacity": Preset(("Capacity: a spiral with 8 units per layer vs 128", "容量：每层 8 个单元与 128 个单元画螺旋"),
                        dict(dataset="spiral", width=8), ("width", 128), steps=250, measure="js"),
 }
