@@ -248,7 +248,8 @@ def job_folders(jobs) -> tuple[set[str], dict[str, list]]:
     users: dict[str, list] = {}
     for job in jobs:
         folders = {job.spec.out_dir, job.spec.resume_from, job.checkpoint[0] if job.checkpoint else None}
-        dataset = job.spec.config.get("dataset") if isinstance(job.spec.config, dict) else None
+        config = getattr(job.spec, "config", None)
+        dataset = config.get("dataset") if isinstance(config, dict) else None
         if isinstance(dataset, str) and dataset.startswith("folder:"):  # an uploaded set: its upload's folder
             folders.add(str(Path(dataset[len("folder:"):]).parent))  # (gan.dataset_zip: <upload>/data)
         for folder in filter(None, folders):
