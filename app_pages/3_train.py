@@ -25,7 +25,7 @@ from gan.train import BUDGETS_S, RECIPE, TrainConfig, recipe_config
 from ui import jobs
 from ui.checkpoint_upload import resume_section
 from ui.errors import guard
-from ui.i18n import md, tr
+from ui.i18n import md, settle_choice, settle_choices, tr
 from ui.sidebar import for_screen, presenting
 from ui.train_view import (budget_label, computing_on, finding_text, grid_width, loss_label, model_label,
                            render_live, replay_caption, replay_title, run_curves)
@@ -147,6 +147,8 @@ def resume_run() -> None:
 def controls(job: jobs.Job | None) -> None:
     running = job is not None and job.running
     adv = not presenting()
+    settle_choices((P + "model", MODELS, model_label), (P + "budget", BUDGETS_S + (0,), budget_label),
+                   (P + "loss", LOSSES, loss_label), (P + "augment", list(AUGMENTS), lambda a: tr(*AUGMENTS[a])))
     c1, c2 = st.columns(2)
     c1.selectbox(tr("Model", "模型"), MODELS, format_func=model_label, key=P + "model", disabled=running)
     avail = available_datasets()
@@ -332,6 +334,7 @@ def replay_mode() -> None:
 
 st.title(tr("Train an image GAN", "训练图像 GAN"))
 st.markdown(md("train"))
+settle_choice(P + "mode", {"live": ("Train now", "现在训练"), "replay": ("Replay a recorded run", "回放录制的训练")})
 mode = st.radio(tr("Mode", "模式"), ["live", "replay"], horizontal=True, key=P + "mode",
                 format_func=lambda m: tr("Train now", "现在训练") if m == "live" else tr("Replay a recorded run", "回放录制的训练"))
 if mode == "replay":

@@ -6,6 +6,8 @@ strings; long explanations live as Markdown in ``content/<lang>/<topic>.md``.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,9 +18,22 @@ LANG_KEY = "app_lang"
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 
+_SPEAKING: ContextVar[str | None] = ContextVar("speaking", default=None)
+
+
+@contextmanager
+def speaking(code: str):
+    """Within this block ``tr`` and ``lang`` answer in ``code`` (to compute a label in both languages)."""
+    token = _SPEAKING.set(code)
+    try:
+        yield
+    finally:
+        _SPEAKING.reset(token)
+
+
 def lang() -> str:
     """The language chosen in the sidebar ("en" or "zh")."""
-    value = st.session_state.get(LANG_KEY, "en")
+    value = _SPEAKING.get() or st.session_state.get(LANG_KEY, "en")
     return value if value in LANGS else "en"
 
 
@@ -81,3 +96,17 @@ def settle_choice(key: str, labels: dict) -> None:
     elif fixed != value or ss.get(seen) != lang():
         ss[key] = fixed
     ss[seen] = lang()
+
+
+def settle_choices(*choices) -> None:
+    """:func:`settle_choice` for widgets whose labels come from a ``format_func``: each of ``choices`` is
+    (key, options, format_func); the labels in both languages are computed with :func:`speaking`."""
+    for key, options, fmt in choices:
+        labels = {}
+        for o in options:
+            with speaking("en"):
+                en = fmt(o)
+            with speaking("zh"):
+                zh = fmt(o)
+            labels[o] = (en, zh)
+        settle_choice(key, labels)

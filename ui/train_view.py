@@ -10,6 +10,7 @@ from gan import health
 from gan.plots import training as training_plots
 from gan.device import device_label, pick_device, worker_thread_choices
 from gan.jobs import Job
+from gan.train import RECIPE
 from ui.i18n import tr
 from ui.jobs import error_text
 from ui.sidebar import for_screen, presenting
@@ -23,9 +24,12 @@ def model_label(name: str) -> str:
 
 
 def loss_label(name: str) -> str:
-    return {"ns": tr("non-saturating (default)", "非饱和（默认）"), "minimax": tr("minimax (saturating)", "极小极大（饱和）"),
-            "lsgan": tr("least squares (LSGAN)", "最小二乘（LSGAN）"), "hinge": tr("hinge", "合页损失"),
-            "wgan-gp": tr("Wasserstein + gradient penalty", "Wasserstein + 梯度惩罚")}[name]
+    """The loss's name as the field gives it; the Train page's default (the recipe's loss) says so."""
+    label = {"ns": tr("non-saturating (Goodfellow et al. 2014)", "非饱和（Goodfellow 等，2014）"),
+             "minimax": tr("minimax (saturating)", "极小极大（饱和）"),
+             "lsgan": tr("least squares (LSGAN)", "最小二乘（LSGAN）"), "hinge": tr("hinge", "合页损失"),
+             "wgan-gp": tr("Wasserstein + gradient penalty", "Wasserstein + 梯度惩罚")}[name]
+    return label + (tr(" (default)", "（默认）") if name == RECIPE["loss"] else "")
 
 
 def budget_label(seconds: int) -> str:

@@ -333,3 +333,19 @@ def test_the_style_method_stays_chosen_after_a_language_switch(page, server):
     group = page.get_by_role("radiogroup", name="方法")
     assert group.get_by_role("radio", name="对抗式，现场训练（离线）").is_checked()
     assert_no_exception(page)
+
+
+def test_train_choices_follow_a_language_switch_and_the_default_loss_is_the_one_marked(page, server):
+    open_page(page, server, "train", "Train an image GAN")
+    loss = page.get_by_test_id("stSelectbox").filter(has_text="Loss").get_by_role("combobox")
+    assert loss.input_value() == "hinge (default)"  # the page's default is the recipe's loss, and says so
+    page.get_by_test_id("stSelectbox").filter(has_text="Train for").click()
+    page.get_by_role("option", name="2 minutes").click()
+    wait_idle(page)
+    radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
+    wait_idle(page)
+    box = page.get_by_test_id("stSelectbox")
+    assert box.filter(has_text="训练时长").get_by_role("combobox").input_value() == "2 分钟"
+    assert box.filter(has_text="损失函数").get_by_role("combobox").input_value() == "合页损失（默认）"
+    assert box.filter(has_text="模型").get_by_role("combobox").input_value() == "条件 DCGAN（可指定数字）"
+    assert_no_exception(page)
