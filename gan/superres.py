@@ -350,6 +350,8 @@ class SRTrainer:
         last = time.monotonic()
         while self.step < self.total_steps:
             if self.stop_event.is_set():
+                if self.curve[-1]["step"] != self.step:
+                    self.measure()  # the preview and curve end where the networks stopped
                 yield self.event("stopped", f"stopped at step {self.step}", result=self.result() if self.step else None)
                 return
             losses = self.train_step()

@@ -246,6 +246,7 @@ def test_a_stopped_job_keeps_what_it_learned():
     job.control("owner-sr-test", "stop")
     assert job.join(300)
     assert job.status == "stopped" and 3 <= job.last.step < 20_000
+    assert job.last.curve[-1]["step"] == job.last.step  # the last preview shows the networks as they stopped
     assert sr.pair_from_result(job.last.result).info["steps"] == job.last.step
 
 
