@@ -120,7 +120,7 @@ def try_section(pair: str, side: str) -> None:
     new_samples(snap, pair, side)
 
 
-st.title("CycleGAN")
+st.title(tr("CycleGAN: translation without pairs", "CycleGAN：不成对的转换"))
 st.caption(tr("Two generators learn to translate between two domains from unpaired samples; the cycle "
               "x → G(x) → F(G(x)) must come back to x.",
               "两个生成器从不成对的样本中学习在两个域之间转换；循环 x → G(x) → F(G(x)) 必须回到 x。"))

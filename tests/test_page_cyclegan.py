@@ -45,7 +45,7 @@ def texts(at) -> str:
 
 def test_the_recorded_runs_show_at_once_with_the_claim():
     at = run_page(PAGE, timeout=120)
-    assert at.title[0].value == "CycleGAN" and not at.error and not at.warning
+    assert at.title[0].value == "CycleGAN: translation without pairs" and not at.error and not at.warning
     on, off = bundled.replay("ring2grid", True), bundled.replay("ring2grid", False)
     metrics = [m.value for m in at.metric]
     assert metrics[0] == f"{on.last['recon']:.3f}" and metrics[2] == f"{off.last['recon']:.3f}"
@@ -135,7 +135,7 @@ def test_cycle_weight_zero_run_is_what_the_slider_says():
 
 def test_chinese_page_has_no_english_words():
     at = run_page(PAGE, timeout=120, app_lang="zh")
-    assert at.subheader[0].value == "录制的训练"
+    assert at.title[0].value == "CycleGAN：不成对的转换" and at.subheader[0].value == "录制的训练"
     stray = english_words(at) - ALLOWED - {"Zhu"}
     assert not stray, sorted(stray)
     at = run_page(PAGE, timeout=120, app_lang="zh", cyc_pair="mnist-thin2thick")

@@ -20,6 +20,7 @@ def test_bundled_result_at_once_then_a_short_live_run(page, server):
     open_page(page, server, "cyclegan", "CycleGAN")
     assert_no_exception(page)
     page.get_by_text("At step 1000 the reconstruction error without the cycle loss is").wait_for()
+    legend(page, "cycle consistency (with the cycle loss)").wait_for()  # the charts are drawn
     assert legend(page, "F: G(x) → F(G(x))").count() >= 2  # with and without the cycle, and the new samples
     assert legend(page, "cycle consistency (with the cycle loss)").count() == 1
     assert page.get_by_text("No run yet").count() == 1
