@@ -216,8 +216,10 @@ def main() -> None:
           f"load {os.getloadavg()[0]:.1f}")
     print("\n| what | rate |\n|---|---|")
     if a.browser:  # first, while the machine is quiet
+        before = os.getloadavg()[0]
         result = browser_rate(max(a.seconds, 5), port=a.port, shot=a.shot)
-        print(f"| real server + Chromium, one run, speed max (load {os.getloadavg()[0]:.1f} after) | {result} |")
+        print(f"| real server + Chromium, one run, speed max (load average {before:.1f} before, "
+              f"{os.getloadavg()[0]:.1f} after) | {result} |")
     plane, size = payload_rate(a.seconds)
     print(f"| pack the plane for the browser (gan.plots.compact, {size / 1024:.1f} KiB) | {plane:.0f} payloads/s |")
     for labels in (("A",), ("A", "B")):

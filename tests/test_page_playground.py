@@ -414,6 +414,7 @@ def test_save_to_a_file_and_load_it_back_restores_the_run(at):
     data = run_file({"A": rec}, None, {"ab": None})
     plane = {k: np.array(rec.toy[k]) for k in ("d_grid", "fake")}
     rows, changes = len(rec.history), list(rec.changes)
+    metric_rows = list(rec.extra["playground"]["metrics"])
     at.button(key="playground_reset").click().run()
     at.selectbox(key="playground_loss").set_value("hinge").run()
     assert "step 0" in status(at)
@@ -424,6 +425,7 @@ def test_save_to_a_file_and_load_it_back_restores_the_run(at):
     assert "step 3" in status(at) and "paused" in status(at)
     back = run_a(at)
     assert back is not rec and len(back.history) == rows and back.changes == changes
+    assert back.extra["playground"]["metrics"] == metric_rows and len(metric_rows) >= 2  # the coverage curves
     for k, v in plane.items():  # the same D surface, the same generated points for the same z
         np.testing.assert_array_equal(np.array(back.toy[k]), v)
     curves = next(s for s in chart_specs(at) if any(t.get("name") == "L_D" for t in s["data"]))

@@ -147,8 +147,6 @@ def draw(job: Job | None, training: bool, width: int = 520) -> str:
     svg = diagram.model_svg("idle" if phase == "repeat" else phase, vals, text=phase_text(), width=width)
     # (st.html sanitises SVG away; Markdown with HTML keeps it, attributes included)
     st.markdown(f'<div data-testid="gan-diagram" data-phase="{phase}">{svg}</div>', unsafe_allow_html=True)
-    if phase == "repeat":
-        st.caption(phase_text()["repeat"])
     kinds = {"d": tr("D step", "D 一步"), "g": tr("G step", "G 一步"), "both": tr("Step", "一步")}
     last = job.last if job is not None else None
     if last is not None and not training:

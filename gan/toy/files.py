@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import numbers
 import zipfile
 from dataclasses import asdict, dataclass, field
 
@@ -229,10 +230,12 @@ def _count(run: dict, key: str) -> int:
 
 def _plain(v):
     """A JSON value kept if it is a number, text, bool or None (or a flat dict of them: a change)."""
-    if v is None or isinstance(v, (bool, int, str)):
+    if v is None or isinstance(v, (bool, str)):
         return v
-    if isinstance(v, float):
-        return v if math.isfinite(v) else float("nan")
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    if isinstance(v, numbers.Real):
+        return float(v) if math.isfinite(v) else float("nan")
     if isinstance(v, dict):
         return {str(k): _plain(x) for k, x in v.items() if not isinstance(x, (dict, list))}
     raise ValueError("not a plain value")
