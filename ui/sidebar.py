@@ -86,6 +86,9 @@ PRESENTATION_CSS = """
 [data-testid="stMainBlockContainer"] h2 { font-size: 2.4rem !important; }
 [data-testid="stMainBlockContainer"] h3 { font-size: 1.9rem !important; }
 [data-testid="stMainBlockContainer"] .katex { font-size: 1.45em !important; }
+/* a displayed formula as large as that, or as large as fits the page's width (the longest is about 29 em) */
+[data-testid="stMainBlockContainer"] { container-type: inline-size; }
+[data-testid="stMainBlockContainer"] .katex-display > .katex { font-size: min(1.45em, 3.3cqw) !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"],
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] * { font-size: 2.6rem !important; line-height: 1.2; }
 /* labels wrap rather than end in "…"; a row of buttons wraps rather than cutting their labels short */

@@ -60,7 +60,9 @@ WIDE_FORMULAS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"
     const box = (k.closest('[data-testid="stColumn"]') || k.closest('[data-testid="stMainBlockContainer"]'))
       .getBoundingClientRect();
     const r = k.getBoundingClientRect();
-    return r.width > box.width + 1 || r.right > box.right + 1 || r.left < box.left - 1;
+    const shown = k.parentElement;  // the display block: it scrolls or cuts what does not fit
+    return r.width > box.width + 1 || r.right > box.right + 1 || r.left < box.left - 1
+      || shown.scrollWidth > shown.clientWidth + 3;  // (KaTeX's own overhang is 2 px)
   })
   .map(k => k.innerText.replace(/\\s+/g, ' ').slice(0, 60))"""
 
