@@ -33,3 +33,12 @@ def media(monkeypatch):
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
     return seen
+
+
+@pytest.fixture(autouse=True)
+def _bare_main_for_spawned_workers(monkeypatch):
+    """Every test sees a bare ``__main__``: ``AppTest.from_function`` (tests/test_app.py) leaves its temporary
+    script as ``__main__``, and a worker process spawned later (gan/jobs.py) would try to run that deleted
+    script first and die, making the job tests depend on the order they run in."""
+    import types
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))

@@ -230,16 +230,7 @@ def test_a_cycle_job_runs_pauses_and_stops():
     assert job.status == "stopped" and job.last.snapshot is not None
 
 
-@pytest.fixture
-def plain_main(monkeypatch):
-    """A bare __main__: AppTest.from_function (tests/test_app.py) can leave its temporary script as __main__, which a
-    spawned worker would then try to run first."""
-    import sys
-    import types
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
-
-
-def test_a_digits_job_runs_in_a_worker_process(plain_main):
+def test_a_digits_job_runs_in_a_worker_process():  # tests/conftest.py gives every test a bare __main__
     reg = J.Registry()
     cfg = default_config("mnist-thin2thick", steps=6, log_every=2, snapshot_every=3, data_limit=200)
     job = reg.start(J.JobSpec("cycle", cfg.__dict__.copy(), tag="cyclegan:mnist-thin2thick", threads=1), "me",
