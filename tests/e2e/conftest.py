@@ -52,9 +52,16 @@ def require_browser() -> None:
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port: from GAN_E2E_PORT on (nine ports: for a machine shared by several developers), or any."""
+    base = int(os.environ.get("GAN_E2E_PORT") or 0)
+    for port in range(base, base + 9) if base else [0]:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in {base}..{base + 8} (GAN_E2E_PORT)")
 
 
 @dataclass
@@ -94,7 +101,7 @@ def server_env(**extra: str) -> dict[str, str]:
 def streamlit_server(name: str = "server", timeout: float = START_TIMEOUT_S, **env: str):
     """Start `streamlit run app.py` on a free port of 127.0.0.1; yield a :class:`Server` once
     /_stcore/health answers; always terminate it (and its process group) afterwards."""
-    port = int(os.environ.get("GAN_E2E_PORT") or 0) or free_port()  # a fixed port where the machine is shared
+    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"{name}.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
