@@ -101,6 +101,7 @@ PRESENTATION_CSS = """
 [data-testid="stMainBlockContainer"] [data-testid="stColumn"]:has(:is([data-testid="stButton"], [data-testid="stCheckbox"])) {
   min-width: max-content !important; }
 [data-testid="stMainBlockContainer"] [data-testid="gan-diagram"] svg { max-width: 100%; height: auto; }
+[data-testid="stMainBlockContainer"] [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; }  /* every tab in view */
 </style>
 """
 

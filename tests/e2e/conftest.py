@@ -102,7 +102,7 @@ def server_env(**extra: str) -> dict[str, str]:
 def streamlit_server(name: str = "server", timeout: float = START_TIMEOUT_S, **env: str):
     """Start `streamlit run app.py` on a free port of 127.0.0.1; yield a :class:`Server` once
     /_stcore/health answers; always terminate it (and its process group) afterwards."""
-    port = int(os.environ.get("GAN_E2E_PORT") or 0) or free_port()  # a fixed port where the machine is shared
+    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"{name}.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),

@@ -36,7 +36,7 @@ SHOTS = Path(os.environ.get("GAN_SHOTS_DIR") or SCREENSHOTS / "projector")
 # labels, widget labels, tab labels and selected options are where a long number or word gets an ellipsis.
 CLIPPED_JS = """() => {
   const sel = ['[data-testid="stMetricValue"]', '[data-testid="stMetricLabel"]', 'button',
-               '[data-testid="stWidgetLabel"]', '[role="tab"]', '[data-baseweb="select"] [value]',
+               '[data-testid="stWidgetLabel"]', '[role="tab"]', '[role="tablist"]', '[data-baseweb="select"] [value]',
                '[data-baseweb="select"] > div > div'];
   const out = [];
   for (const s of sel) {
