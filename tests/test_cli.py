@@ -32,12 +32,12 @@ def test_train_by_time_budget_uses_the_train_pages_recipe(tmp_path):
     import time
     out = tmp_path / "timed"
     t = time.time()
-    assert main(["train", "--model", "cgan", "--dataset", "mnist", "--seconds", "2", "--batch-size", "8", "--width", "8",
+    assert main(["train", "--model", "cgan", "--dataset", "mnist", "--seconds", "6", "--batch-size", "8", "--width", "8",
                  "--data-limit", "64", "--out", str(out), "--quiet"]) == 0
-    assert time.time() - t < 20
+    assert time.time() - t < 40  # the clock runs from the start: model building and data loading count
     info = json.loads((out / "config.json").read_text())["gan_studio"]
     cfg = info["train_config"]
-    assert cfg["seconds"] == 2 and cfg["loss"] == "hinge" and cfg["ema"] > 0 and info["step"] > 0
+    assert cfg["seconds"] == 6 and cfg["loss"] == "hinge" and cfg["ema"] > 0 and info["step"] > 0
     assert main(["train", "--model", "cgan", "--dataset", "mnist", "--seconds", "0", "--out", str(out)]) == 2
 
 
