@@ -171,7 +171,8 @@ def test_save_to_a_file_then_load_restores_the_same_plane(page, server, tmp_path
     change_d_learning_rate(page)
     steps(page, 2)
     before = plane_data(page)
-    panel = page.get_by_test_id("stExpander").filter(has_text="Save this run to a file, or load one")
+    # (the help text below the page names the same expander: find the one with the uploader)
+    panel = page.get_by_test_id("stExpander").filter(has=page.get_by_test_id("stFileUploader"))
     panel.get_by_text("Save this run to a file", exact=False).first.click()
     with page.expect_download() as got:
         panel.get_by_role("button", name="Save to a file").click()
@@ -193,7 +194,7 @@ def test_save_to_a_file_then_load_restores_the_same_plane(page, server, tmp_path
     shot(page, "playground-save-load-en")
     radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
     wait_idle(page)
-    panel = page.get_by_test_id("stExpander").filter(has_text="把这次训练保存为文件，或载入文件")
+    panel = page.get_by_test_id("stExpander").filter(has=page.get_by_test_id("stFileUploader"))
     panel.get_by_text("保存为文件", exact=False).first.click()
     panel.scroll_into_view_if_needed()
     shot(page, "playground-save-load-zh")
