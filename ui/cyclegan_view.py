@@ -10,6 +10,7 @@ from gan.cycle.domains import PAIRS
 from gan.cycle.maps import map_name, mode_map, round_trips
 from gan.plots import cycle as plots
 from ui.i18n import tr
+from ui.sidebar import for_screen
 
 P = "cyc_"
 
@@ -62,7 +63,7 @@ def map_caption(snap: dict, side: str) -> str:
 def snapshot_view(snap: dict, pair: str, side: str, key: str, height: int = 380) -> None:
     """The cycle of one snapshot: arrows in the plane, or rows of digits."""
     if snap.get("kind", PAIRS[pair].kind) == "points":
-        st.plotly_chart(plots.cycle_figure(snap, side, text=plot_text(pair), height=height), key=key)
+        st.plotly_chart(for_screen(plots.cycle_figure(snap, side, text=plot_text(pair), height=height)), key=key)
         st.caption(map_caption(snap, side))
     else:
         rows = ("x, G(x), F(G(x))" if side == "x" else "y, F(y), G(F(y))")
@@ -116,7 +117,7 @@ def recorded(rec_on, rec_off, pair: str, side: str, step: int) -> None:
                    f"在第 {on['step']} 步，没有循环一致性损失时的重建误差是有它时的 {off['recon'] / on['recon']:.1f} 倍。"),
                 icon=":material/sync_alt:")
     hist = {tr("with the cycle loss", "有循环损失"): rec_on.rows, tr("cycle weight 0", "循环权重 0"): rec_off.rows}
-    st.plotly_chart(plots.losses_figure(hist, text=plot_text(pair), upto=step), key=P + "rec_curves")
+    st.plotly_chart(for_screen(plots.losses_figure(hist, text=plot_text(pair), upto=step)), key=P + "rec_curves")
 
 
 def status_text(status: str) -> str:
@@ -147,7 +148,7 @@ def live(job, pair: str, side: str) -> None:
         numbers(snap, pair, side)
     rows = [r for r in job.history if math.isfinite(r.get("cycle", math.nan)) or math.isfinite(r.get("recon", math.nan))]
     if rows:
-        st.plotly_chart(plots.losses_figure({"run": rows}, text=plot_text(pair)), key=P + "live_curves")
+        st.plotly_chart(for_screen(plots.losses_figure({"run": rows}, text=plot_text(pair))), key=P + "live_curves")
 
 
 def new_samples(snap: dict, pair: str, side: str) -> None:

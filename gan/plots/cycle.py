@@ -74,7 +74,8 @@ def cycle_figure(snap: dict, side: str = "x", *, text: dict[str, str] | None = N
         data.append(_arrows(pts[a][:k], pts[b][:k], "#555555", "solid", t["to"] if side == "x" else t["to_y"]))
         data.append(_arrows(pts[b][:k], pts[c][:k], DOMAIN_COLORS["back"], "dot", t["back"] if side == "x" else t["back_y"]))
     layout = dict(height=height, margin=dict(l=10, r=10, t=36 if title else 10, b=10), uirevision="cycle-" + side,
-                  legend=dict(orientation="h", yanchor="top", y=-0.1, x=0), plot_bgcolor="white",
+                  legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),  # below everything, off the axes
+                  plot_bgcolor="white",
                   xaxis=dict(range=[-EXTENT, EXTENT], showgrid=False, zeroline=False, constrain="domain"),
                   yaxis=dict(range=[-EXTENT, EXTENT], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1))
     if title:
@@ -107,7 +108,7 @@ def losses_figure(histories: dict[str, list[dict]], *, text: dict[str, str] | No
                          name=t["recon"] + suffix, legendgroup=label, marker=dict(size=4),
                          line=dict(color=LOSS_COLORS["recon"], dash=dash, width=1.6), xaxis="x2", yaxis="y2"))
     layout = dict(height=height, margin=dict(l=40, r=10, t=30, b=40), uirevision="cycle-curves",
-                  legend=dict(orientation="h", yanchor="top", y=-0.3, x=0),
+                  legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),  # off the axes
                   xaxis=dict(anchor="y", domain=[0, 0.56], title=dict(text=t["step"])),
                   yaxis=dict(anchor="x", domain=[0, 1], type="log", dtick="D2", tickformat=".1~r"),
                   xaxis2=dict(anchor="y2", domain=[0.66, 1], title=dict(text=t["step"])),
