@@ -10,10 +10,15 @@ from gan.cycle.domains import PAIRS
 from gan.cycle.maps import map_name, mode_map, round_trips
 from gan.plots import cycle as plots
 from ui.i18n import tr
-from ui.sidebar import for_screen
+from ui.sidebar import for_screen, presenting
 
 P = "cyc_"
 
+
+
+def curves_height() -> int:
+    """The loss curves' height: taller on a projector, where the legend's larger text takes more rows."""
+    return 640 if presenting() else 380
 
 def pair_label(name: str) -> str:
     p = PAIRS[name]
@@ -117,7 +122,7 @@ def recorded(rec_on, rec_off, pair: str, side: str, step: int) -> None:
                    f"在第 {on['step']} 步，没有循环一致性损失时的重建误差是有它时的 {off['recon'] / on['recon']:.1f} 倍。"),
                 icon=":material/sync_alt:")
     hist = {tr("with the cycle loss", "有循环损失"): rec_on.rows, tr("cycle weight 0", "循环权重 0"): rec_off.rows}
-    st.plotly_chart(for_screen(plots.losses_figure(hist, text=plot_text(pair), upto=step)), key=P + "rec_curves")
+    st.plotly_chart(for_screen(plots.losses_figure(hist, text=plot_text(pair), upto=step, height=curves_height())), key=P + "rec_curves")
 
 
 def status_text(status: str) -> str:
@@ -148,7 +153,7 @@ def live(job, pair: str, side: str) -> None:
         numbers(snap, pair, side)
     rows = [r for r in job.history if math.isfinite(r.get("cycle", math.nan)) or math.isfinite(r.get("recon", math.nan))]
     if rows:
-        st.plotly_chart(for_screen(plots.losses_figure({"run": rows}, text=plot_text(pair))), key=P + "live_curves")
+        st.plotly_chart(for_screen(plots.losses_figure({"run": rows}, text=plot_text(pair), height=curves_height())), key=P + "live_curves")
 
 
 def new_samples(snap: dict, pair: str, side: str) -> None:
