@@ -159,10 +159,11 @@ def _train_engine(spec: JobSpec) -> Engine:
     return TrainEngine(trainer, tuner)
 
 
-class TrainEngine(Engine):
-    def __init__(self, trainer, tuner=None):
+class TrainerEngine(Engine):
+    """An engine that hands everything to a trainer with ``step``, ``total_steps``, ``run()`` and ``stop_event``."""
+
+    def __init__(self, trainer):
         self.trainer = trainer
-        self.tuner = tuner  # a worker process's ThreadTuner (gan/device.py), or None
 
     @property
     def step(self) -> int:
@@ -173,6 +174,18 @@ class TrainEngine(Engine):
         return self.trainer.total_steps
 
     def run(self):
+        return self.trainer.run()
+
+    def request_stop(self) -> None:
+        self.trainer.stop_event.set()
+
+
+class TrainEngine(TrainerEngine):
+    def __init__(self, trainer, tuner=None):
+        super().__init__(trainer)
+        self.tuner = tuner  # a worker process's ThreadTuner (gan/device.py), or None
+
+    def run(self):
         if self.tuner is None:
             yield from self.trainer.run()
             return
@@ -180,9 +193,6 @@ class TrainEngine(Engine):
         for ev in self.trainer.run():
             self.tuner.observe(ev.step, time.perf_counter())
             yield dataclasses.replace(ev, threads=self.tuner.current)
-
-    def request_stop(self) -> None:
-        self.trainer.stop_event.set()
 
     def final_event(self, status: str, message: str):
         return self.trainer.status_event(status, message)
@@ -270,25 +280,8 @@ def _superres_engine(spec: JobSpec) -> Engine:
     return SuperResEngine(SRTrainer(SRConfig.from_dict(spec.config), started_at=spec.started_at))
 
 
-class SuperResEngine(Engine):
+class SuperResEngine(TrainerEngine):
     """Super-resolution (``gan.superres``): the L1-only and the L1 + adversarial network trained side by side."""
-
-    def __init__(self, trainer):
-        self.trainer = trainer
-
-    @property
-    def step(self) -> int:
-        return self.trainer.step
-
-    @property
-    def total_steps(self) -> int:
-        return self.trainer.total_steps
-
-    def run(self):
-        return self.trainer.run()
-
-    def request_stop(self) -> None:
-        self.trainer.stop_event.set()
 
     def final_event(self, status: str, message: str):
         return self.trainer.event(status, message)
