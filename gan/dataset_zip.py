@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from . import hosted
 from .folders import is_picture, is_skipped
 from .hub import MAX_ZIP_RATIO, _unsafe_name
-from .uploads import _owner_hash
+from .uploads import _owner_hash, marked_by
 
 MAX_ENTRIES = 50_000
 MARK_FILE = ".dataset-owner"
@@ -179,12 +179,7 @@ def store_dataset_zip(data: bytes, owner: str) -> Unpacked:
 
 def owns(data_folder: str | Path, owner: str) -> bool:
     """True when ``data_folder`` is the pictures' folder of a dataset upload of ``owner``'s."""
-    upload = Path(data_folder).parent
-    try:
-        inside = upload.resolve().parent == hosted.uploads_root().resolve() and Path(data_folder).name == DATA_DIR
-        return inside and (upload / MARK_FILE).read_text().strip() == _owner_hash(owner)
-    except OSError:
-        return False
+    return Path(data_folder).name == DATA_DIR and marked_by(Path(data_folder).parent, MARK_FILE, owner)
 
 
 def mine(owner: str) -> list[Path]:

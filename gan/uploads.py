@@ -42,14 +42,19 @@ def store_checkpoint(data: bytes, owner: str) -> tuple[Path, LoadedGenerator]:
     return folder, loaded
 
 
-def owns(folder: str | Path, owner: str) -> bool:
-    """True when ``folder`` is an upload of ``owner``'s under the uploads folder."""
+def marked_by(folder: str | Path, mark_file: str, owner: str) -> bool:
+    """True when ``folder`` lies directly under the uploads folder and its ``mark_file`` names ``owner``."""
     folder = Path(folder)
     try:
         inside = folder.resolve().parent == hosted.uploads_root().resolve()
-        return inside and (folder / OWNER_FILE).read_text().strip() == _owner_hash(owner)
+        return inside and (folder / mark_file).read_text().strip() == _owner_hash(owner)
     except OSError:
         return False
+
+
+def owns(folder: str | Path, owner: str) -> bool:
+    """True when ``folder`` is an upload of ``owner``'s under the uploads folder."""
+    return marked_by(folder, OWNER_FILE, owner)
 
 
 def mine(owner: str) -> list[Path]:
