@@ -11,7 +11,7 @@ import time
 import pytest
 
 from .conftest import assert_no_exception, shot
-from .test_browser import open_page, radio, settled, wait_idle
+from .test_browser import choose, open_page, radio, settled, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -93,9 +93,7 @@ def test_a_drawn_seven_gets_a_verdict_from_d_and_the_classifier(page, server):
 
 def test_the_chosen_bundled_generator_survives_a_language_switch(page, server):
     open_page(page, server, "generate", "Generate")
-    page.get_by_test_id("stSelectbox").filter(has_text="Bundled generator").click()
-    page.get_by_role("option", name=re.compile(r"^dcgan-mnist")).click()
-    wait_idle(page)
+    choose(page, "Bundled generator", re.compile(r"^dcgan-mnist"))
     radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
     wait_idle(page)
     box = page.get_by_test_id("stSelectbox").filter(has_text="内置生成器")

@@ -71,6 +71,25 @@ def wait_idle(page, timeout: float = 60.0) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout * 1000)
 
 
+def choose(page, label, option, scope=None, tries: int = 4) -> None:
+    """Pick ``option`` (text or pattern) in the selectbox whose label matches ``label``.
+
+    A rerun that lands just after the click closes the list again, so the click is retried.
+    """
+    box = (scope or page).get_by_test_id("stSelectbox").filter(has_text=label)
+    for attempt in range(tries):
+        box.click()
+        try:
+            page.get_by_role("option", name=option).first.click(timeout=5_000)
+            break
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
+    wait_idle(page)
+
+
 def number_from(text: str, pattern: str) -> int:
     m = re.search(pattern, text)
     assert m, f"{pattern!r} not in {text!r}"
@@ -310,9 +329,7 @@ def test_playground_g_step_shows_l_g_and_the_saturation_preset_shows_tenfold_arr
     page.locator("p", has_text=re.compile(r"Run · step 0 · ready")).first.wait_for()
     # the saturation preset: 100 D updates alone, then the two planes' arrows and printed medians
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_test_id("stSelectbox").filter(has_text="Try this").click()
-    page.get_by_role("option", name=re.compile("Saturation")).click()
-    wait_idle(page)
+    choose(page, "Try this", re.compile("Saturation"), scope=sidebar)
     sidebar.get_by_role("button", name="Apply").click()
     page.locator("p", has_text="D updated 100×, G updated 0×").nth(1).wait_for(timeout=30_000)
     wait_idle(page)
@@ -339,9 +356,7 @@ def test_train_choices_follow_a_language_switch_and_the_default_loss_is_the_one_
     open_page(page, server, "train", "Train an image GAN")
     loss = page.get_by_test_id("stSelectbox").filter(has_text="Loss").get_by_role("combobox")
     assert loss.input_value() == "hinge (default)"  # the page's default is the recipe's loss, and says so
-    page.get_by_test_id("stSelectbox").filter(has_text="Train for").click()
-    page.get_by_role("option", name="2 minutes").click()
-    wait_idle(page)
+    choose(page, "Train for", "2 minutes")
     radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
     wait_idle(page)
     box = page.get_by_test_id("stSelectbox")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import assert_no_exception, shot, streamlit_server, visitor
-from .test_browser import MENU, nav, open_page, radio, wait_idle
+from .test_browser import MENU, choose, nav, open_page, radio, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
@@ -28,9 +28,7 @@ def start_small_run(page, server, steps: int) -> None:
     width.fill("8")
     width.press("Enter")
     wait_idle(page)
-    page.get_by_test_id("stSelectbox").filter(has_text="Train for").click()  # a number of steps, not a time
-    page.get_by_role("option", name="a number of steps").click()
-    wait_idle(page)
+    choose(page, "Train for", "a number of steps")  # a number of steps, not a time
     box = page.get_by_role("spinbutton", name="Steps", exact=True)
     box.fill(str(steps))
     box.press("Enter")

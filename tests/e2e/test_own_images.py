@@ -15,7 +15,7 @@ from gan.shapes import shape_images, shapes_zip
 
 from . import conftest
 from .conftest import assert_no_exception, shot, visitor
-from .test_browser import open_page, radio, wait_idle
+from .test_browser import choose, open_page, radio, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -63,21 +63,6 @@ def gbk_zip() -> bytes:
     for a, b in swaps.items():
         out = out.replace(a, b)
     return out
-
-
-def choose(page, label: re.Pattern, option: str, tries: int = 4) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` (again if a rerun closed its list first)."""
-    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
-    for attempt in range(tries):
-        box.click()
-        try:
-            page.get_by_role("option", name=option).click(timeout=5_000)
-            break
-        except Exception:
-            if attempt == tries - 1:
-                raise
-            wait_idle(page)
-    wait_idle(page)
 
 
 def short_run(page, steps_label: str | None, steps: str, width_label: str, more: str, start: str) -> None:
