@@ -16,6 +16,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 from PIL import Image
 
 from ui.sidebar import page_menu
@@ -57,7 +58,12 @@ def nav(page, label: str) -> str:
 
 
 def radio(page, group: str, option: str, scope=None) -> None:
-    (scope or page).get_by_role("radiogroup", name=group).get_by_text(option, exact=True).click()
+    """Click ``option`` in the radio group ``group`` and wait until the browser shows it chosen."""
+    box = (scope or page).get_by_role("radiogroup", name=group)
+    choice = box.get_by_role("radio", name=option, exact=True).element_handle()
+    box.get_by_text(option, exact=True).click()
+    # (a language switch renames the group and redraws it: a replaced input counts as done)
+    page.wait_for_function("el => !el.isConnected || el.checked", arg=choice)
 
 
 def slider_to_min(page, label: str) -> None:
@@ -348,19 +354,19 @@ def test_the_style_method_stays_chosen_after_a_language_switch(page, server):
     radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
     wait_idle(page)
     group = page.get_by_role("radiogroup", name="方法")
-    assert group.get_by_role("radio", name="对抗式，现场训练（离线）").is_checked()
+    expect(group.get_by_role("radio", name="对抗式，现场训练（离线）")).to_be_checked()
     assert_no_exception(page)
 
 
 def test_train_choices_follow_a_language_switch_and_the_default_loss_is_the_one_marked(page, server):
     open_page(page, server, "train", "Train an image GAN")
     loss = page.get_by_test_id("stSelectbox").filter(has_text="Loss").get_by_role("combobox")
-    assert loss.input_value() == "hinge (default)"  # the page's default is the recipe's loss, and says so
+    expect(loss).to_have_value("hinge (default)")  # the page's default is the recipe's loss, and says so
     choose(page, "Train for", "2 minutes")
     radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
     wait_idle(page)
     box = page.get_by_test_id("stSelectbox")
-    assert box.filter(has_text="训练时长").get_by_role("combobox").input_value() == "2 分钟"
-    assert box.filter(has_text="损失函数").get_by_role("combobox").input_value() == "合页损失（默认）"
-    assert box.filter(has_text="模型").get_by_role("combobox").input_value() == "条件 DCGAN（可指定数字）"
+    expect(box.filter(has_text="训练时长").get_by_role("combobox")).to_have_value("2 分钟")
+    expect(box.filter(has_text="损失函数").get_by_role("combobox")).to_have_value("合页损失（默认）")
+    expect(box.filter(has_text="模型").get_by_role("combobox")).to_have_value("条件 DCGAN（可指定数字）")
     assert_no_exception(page)

@@ -10,6 +10,7 @@ import socket
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from gan.shapes import shape_images, shapes_zip
 
@@ -134,7 +135,7 @@ def test_in_chinese_with_chinese_class_names(browser, own_server, tmp_path):
         page.get_by_text("0：狗 · 12 张").wait_for()
         page.get_by_text("1：猫 · 12 张").wait_for()
         budget = page.get_by_test_id("stSelectbox").filter(has_text="训练时长").get_by_role("combobox")
-        assert budget.input_value() == "指定步数"  # the choice, under its Chinese label (not "a number of steps")
+        expect(budget).to_have_value("指定步数")  # the choice, under its Chinese label (not "a number of steps")
         page.get_by_test_id("stMultiSelect").get_by_text("平移").wait_for()
         shot(page, "own-images-uploaded-zh")
         short_run(page, None, "20", "网络宽度", "更多设置", "开始")
