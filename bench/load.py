@@ -137,22 +137,28 @@ async def scenario(url: str, args, report: dict, server) -> None:
             ctx = await browser.new_context(viewport={"width": 1200, "height": 850})
             ctx.set_default_timeout(120_000)
             pages.append(await ctx.new_page())
-        trainer_a, trainer_b, player, *others = pages
+        trainers, players = pages[:args.trainers], pages[args.trainers:args.trainers + args.players]
+        others = pages[args.trainers + args.players:]
+        names = [chr(ord("A") + i) for i in range(args.trainers)]
         # 1. one run alone: its images/s is the reference
-        await start_training(trainer_a, url)
-        await asyncio.sleep(5)
-        alone = await sample_rate(trainer_a, url, args.alone_seconds)
-        report["alone_images_s"] = round(statistics.median(alone), 0) if alone else None
-        # 2. the second run and the playground start; everyone browses with think time
-        await start_training(trainer_b, url)
-        await player.goto(f"{url}/playground")
-        await player.wait_for_selector(IDLE)
-        await player.get_by_role("button", name="Play").click()
-        await player.get_by_role("button", name="Pause").wait_for()
+        if trainers:
+            await start_training(trainers[0], url)
+            await asyncio.sleep(5)
+            alone = await sample_rate(trainers[0], url, args.alone_seconds)
+            report["alone_images_s"] = round(statistics.median(alone), 0) if alone else None
+        # 2. the other runs and the playground start; everyone browses with think time
+        for pg in trainers[1:]:
+            await start_training(pg, url)
+        for player in players:
+            await player.goto(f"{url}/playground")
+            await player.wait_for_selector(IDLE)
+            await player.get_by_role("button", name="Play").click()
+            await player.get_by_role("button", name="Pause").wait_for()
         visits: list[float] = []
         loads: list[float] = []  # the fresh loads among them
         clicks: list[float] = []  # the menu clicks among them
-        rates: dict[str, list[float]] = {"A": [], "B": []}
+        rates: dict[str, list[float]] = {n: [] for n in names}
+        by_page: dict[str, list[float]] = {}
         end = time.monotonic() + args.seconds
         rng = random.Random(0)
 
@@ -167,6 +173,7 @@ async def scenario(url: str, args, report: dict, server) -> None:
                     await visit(pg, f"{url}/{'' if path == MENU[0] else path}", loads)
                     visits.append(loads[-1])
                 here = path
+                by_page.setdefault(path, []).append(visits[-1])
                 if name and path == "train":
                     r = await images_per_s(pg)
                     if r:
@@ -182,7 +189,7 @@ async def scenario(url: str, args, report: dict, server) -> None:
                 await asyncio.sleep(2)
 
         t0 = time.perf_counter()
-        await asyncio.gather(browser_visitor(trainer_a, "A"), browser_visitor(trainer_b, "B"),
+        await asyncio.gather(*(browser_visitor(pg, n) for pg, n in zip(trainers, names)),
                              *(browser_visitor(pg, None) for pg in others), memory_watch())
         report["seconds"] = round(time.perf_counter() - t0, 1)
         report["visits"] = len(visits)
@@ -192,11 +199,13 @@ async def scenario(url: str, args, report: dict, server) -> None:
             report[f"{kind}_visits"] = len(xs)
             report[f"{kind}_p50_s"] = round(pct(xs, 0.5), 2)
             report[f"{kind}_p95_s"] = round(pct(xs, 0.95), 2)
-        status = await player.locator("p", has_text=re.compile(r"Run · step [\d,]+")).first.inner_text()
-        report["playground_status"] = status
+        report["page_p50_s"] = {k: round(pct(v, 0.5), 2) for k, v in sorted(by_page.items())}
+        for i, player in enumerate(players):
+            status = await player.locator("p", has_text=re.compile(r"Run · step [\d,]+")).first.inner_text()
+            report[f"playground_{i}_status"] = status
         for k, rs in rates.items():
             report[f"run_{k}_images_s_under_load"] = round(statistics.median(rs), 0) if rs else None
-        if report["alone_images_s"]:
+        if report.get("alone_images_s"):
             report["run_share_of_alone"] = {k: round(statistics.median(rs) / report["alone_images_s"], 2)
                                             for k, rs in rates.items() if rs}
         report["server_peak_mb"] = round(vm_hwm_mb(server.pid), 0)
@@ -209,6 +218,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=120.0)
     ap.add_argument("--alone-seconds", type=float, default=15.0)
     ap.add_argument("--visitors", type=int, default=8)
+    ap.add_argument("--trainers", type=int, default=2, help="visitors who train an image GAN (and browse)")
+    ap.add_argument("--players", type=int, default=1, help="visitors who keep the playground playing")
     ap.add_argument("--think-min", type=float, default=1.0)
     ap.add_argument("--think-max", type=float, default=3.0)
     ap.add_argument("--menu-share", type=float, default=0.75,
@@ -217,12 +228,12 @@ def main() -> int:
     ap.add_argument("--json", default=None)
     ap.add_argument("--hosted", action="store_true", help="run the server in hosted mode (GAN_HOSTED=1)")
     args = ap.parse_args()
-    if args.visitors < 4:
-        ap.error("at least 4 visitors: 2 training, 1 playing, 1 browsing")
+    if args.visitors < args.trainers + args.players + 1:
+        ap.error("at least one visitor who only browses, beside the trainers and players")
     times = Path(tempfile.mkdtemp()) / "script_times.txt"
     report: dict = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 1), "hosted": args.hosted,
                     "think_s": [args.think_min, args.think_max], "menu_share": args.menu_share,
-                    "browser_nice": args.browser_nice}
+                    "browser_nice": args.browser_nice, "trainers": args.trainers, "players": args.players}
     with streamlit_server("bench-load", GAN_SCRIPT_TIMES=str(times), GAN_MAX_JOBS="8",
                           GAN_HOSTED="1" if args.hosted else "0") as server:
         asyncio.run(scenario(server.url, args, report, server))
