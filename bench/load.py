@@ -1,14 +1,18 @@
 """A classroom on one server: 8 browser visitors on loopback, 2 of them training image GANs and 1 playing
 the playground, everyone browsing the app with think time between visits.
 
-    GAN_DATA_DIR=../shared/data python bench/load.py [--seconds 120] [--visitors 8] [--hosted] [--json out.json]
+    GAN_DATA_DIR=../shared/data python bench/load.py [--seconds 120] [--visitors 8] [--light 5] [--hosted]
+        [--trainers 2] [--players 1] [--json out.json]
 
 ``--hosted`` runs the server in hosted mode (GAN_HOSTED=1, as on a Space; see gan/hosted.py).
 
 A *visit* is a navigation to a page until the app has stopped running (heading drawn, script idle): by
 default three in four visits click the sidebar menu (how people move around the app: the same browser
 session, no new page load) and one in four is a fresh load of the page's URL (a new tab, a reload, a link);
-both kinds are reported apart (``--menu-share``). ``--browser-nice N`` runs Chromium at OS priority N: on one
+both kinds are reported apart (``--menu-share``). ``--light N`` makes N of the browsing visitors speak
+Streamlit's websocket protocol without a browser (a visit: the server runs the page and says it finished):
+the server's part of a visit, as in a classroom where each browser draws on its own laptop; on one 2-core
+machine 8 Chromiums alone (no training) keep it busy. ``--browser-nice N`` runs Chromium at OS priority N: on one
 machine the 8 simulated browsers share the server's 2 cores, which a classroom's own laptops would not.
 Printed: visits, their p50 / p95 seconds, the server's own script time per run (p50 / p95, logged by
 app.py when GAN_SCRIPT_TIMES names a file), each training run's images/s under load against what the
@@ -79,6 +83,47 @@ async def visit(page, url: str, visits: list[float]) -> None:
     visits.append(time.perf_counter() - t0)
 
 
+class LightVisitor:
+    """A visitor without a browser: Streamlit's own websocket protocol, as the browser speaks it.
+
+    A visit asks the server to run a page (the message a menu click or a page load sends) and lasts until
+    the server says the run finished: the server's part of a visit, with the drawing left to the visitor's
+    own machine (in a classroom each visitor's browser runs on their own laptop).
+    """
+
+    def __init__(self, url: str):
+        self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.ws = None
+
+    async def visit(self, path: str, fresh: bool, visits: list[float]) -> None:
+        import websockets
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        t0 = time.perf_counter()
+        if fresh or self.ws is None:  # a new tab or a reload: a new session
+            if self.ws is not None:
+                await self.ws.close()
+            self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None)
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_name = "" if path == MENU[0] else path
+        await self.ws.send(msg.SerializeToString())
+        done = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await self.ws.recv())
+            kind = fwd.WhichOneof("type")
+            if kind == "page_not_found":
+                raise RuntimeError(f"page not found: {path}")
+            if kind == "script_finished" and fwd.script_finished in done:
+                break
+        visits.append(time.perf_counter() - t0)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+
 async def menu_visit(page, path: str, visits: list[float]) -> None:
     """A click on the sidebar menu's link to ``path`` (the same session), until the new page is idle."""
     before = await page.locator("h1").first.inner_text()
@@ -133,12 +178,12 @@ async def scenario(url: str, args, report: dict, server) -> None:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=browser_executable(args.browser_nice), args=CHROMIUM_ARGS)
         pages = []
-        for _ in range(args.visitors):
+        for _ in range(args.visitors - args.light):
             ctx = await browser.new_context(viewport={"width": 1200, "height": 850})
             ctx.set_default_timeout(120_000)
             pages.append(await ctx.new_page())
         trainers, players = pages[:args.trainers], pages[args.trainers:args.trainers + args.players]
-        others = pages[args.trainers + args.players:]
+        others = pages[args.trainers + args.players:] + [LightVisitor(url) for _ in range(args.light)]
         names = [chr(ord("A") + i) for i in range(args.trainers)]
         # 1. one run alone: its images/s is the reference
         if trainers:
@@ -162,11 +207,16 @@ async def scenario(url: str, args, report: dict, server) -> None:
         end = time.monotonic() + args.seconds
         rng = random.Random(0)
 
+        light: list[float] = []  # the visits of visitors without a browser
+
         async def browser_visitor(pg, name: str | None) -> None:
             here = None
             while time.monotonic() < end:
                 path = rng.choice([m for m in MENU + (["train"] if name else []) if m != here] or MENU)
-                if here is not None and rng.random() < args.menu_share:
+                if isinstance(pg, LightVisitor):
+                    await pg.visit(path, here is None or rng.random() >= args.menu_share, light)
+                    visits.append(light[-1])
+                elif here is not None and rng.random() < args.menu_share:
                     await menu_visit(pg, path, clicks)
                     visits.append(clicks[-1])
                 else:
@@ -195,7 +245,11 @@ async def scenario(url: str, args, report: dict, server) -> None:
         report["visits"] = len(visits)
         report["visit_p50_s"] = round(pct(visits, 0.5), 2)
         report["visit_p95_s"] = round(pct(visits, 0.95), 2)
-        for kind, xs in (("menu_click", clicks), ("fresh_load", loads)):
+        for o in others:
+            if isinstance(o, LightVisitor):
+                await o.close()
+        for kind, xs in (("menu_click", clicks), ("fresh_load", loads), ("browser", clicks + loads),
+                         ("no_browser", light)):
             report[f"{kind}_visits"] = len(xs)
             report[f"{kind}_p50_s"] = round(pct(xs, 0.5), 2)
             report[f"{kind}_p95_s"] = round(pct(xs, 0.95), 2)
@@ -220,6 +274,9 @@ def main() -> int:
     ap.add_argument("--visitors", type=int, default=8)
     ap.add_argument("--trainers", type=int, default=2, help="visitors who train an image GAN (and browse)")
     ap.add_argument("--players", type=int, default=1, help="visitors who keep the playground playing")
+    ap.add_argument("--light", type=int, default=0,
+                    help="browsing visitors without a browser (Streamlit's websocket protocol): the server's part "
+                         "of a visit, as in a classroom where each browser runs on its own laptop")
     ap.add_argument("--think-min", type=float, default=1.0)
     ap.add_argument("--think-max", type=float, default=3.0)
     ap.add_argument("--menu-share", type=float, default=0.75,
@@ -228,12 +285,13 @@ def main() -> int:
     ap.add_argument("--json", default=None)
     ap.add_argument("--hosted", action="store_true", help="run the server in hosted mode (GAN_HOSTED=1)")
     args = ap.parse_args()
-    if args.visitors < args.trainers + args.players + 1:
+    if args.visitors < args.trainers + args.players + max(1, args.light):
         ap.error("at least one visitor who only browses, beside the trainers and players")
     times = Path(tempfile.mkdtemp()) / "script_times.txt"
     report: dict = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 1), "hosted": args.hosted,
                     "think_s": [args.think_min, args.think_max], "menu_share": args.menu_share,
-                    "browser_nice": args.browser_nice, "trainers": args.trainers, "players": args.players}
+                    "browser_nice": args.browser_nice, "trainers": args.trainers, "players": args.players,
+                    "no_browser_visitors": args.light}
     with streamlit_server("bench-load", GAN_SCRIPT_TIMES=str(times), GAN_MAX_JOBS="8",
                           GAN_HOSTED="1" if args.hosted else "0") as server:
         asyncio.run(scenario(server.url, args, report, server))

@@ -28,6 +28,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .engines import Engine, JobError, TrainerEngine
+
 log = logging.getLogger(__name__)
 
 MAX_HISTORY = 20_000
@@ -39,10 +41,6 @@ _IN_WORKER_PROCESS = False  # True inside a spawned worker: its image trainer ma
 
 
 # ----------------------------------------------------------------------------- errors and limits
-
-class JobError(RuntimeError):
-    """A job could not be started or controlled (the message is for people)."""
-
 
 class JobLimitError(JobError):
     """Too many jobs are running on this server."""
@@ -111,31 +109,6 @@ class JobSpec:
     started_at: float = field(default_factory=time.time)  # when Start was pressed: a time budget counts from here
 
 
-class Engine:
-    """What a worker drives. ``run()`` yields events (objects with ``step``, ``status``, ``finished``)."""
-
-    step: int = 0
-    total_steps: int = 0
-
-    def run(self):  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def request_stop(self) -> None:
-        raise NotImplementedError
-
-    def final_event(self, status: str, message: str):
-        raise NotImplementedError
-
-    def manual_step(self, kind: str):
-        raise JobError("this job has no single steps")
-
-    def reconfigure(self, changes: dict) -> dict:
-        raise JobError("this job cannot be changed while it runs")
-
-    def save(self, folder: Path) -> None:
-        """Write a checkpoint (only engines with something to keep)."""
-
-
 def _train_engine(spec: JobSpec) -> Engine:
     from .train import TrainConfig, Trainer
     if "trainer" in spec.payload:  # a thread job continuing an in-memory trainer (the playground)
@@ -157,27 +130,6 @@ def _train_engine(spec: JobSpec) -> Engine:
         from .device import worker_thread_tuner
         tuner = worker_thread_tuner()
     return TrainEngine(trainer, tuner)
-
-
-class TrainerEngine(Engine):
-    """An engine that hands everything to a trainer with ``step``, ``total_steps``, ``run()`` and ``stop_event``."""
-
-    def __init__(self, trainer):
-        self.trainer = trainer
-
-    @property
-    def step(self) -> int:
-        return self.trainer.step
-
-    @property
-    def total_steps(self) -> int:
-        return self.trainer.total_steps
-
-    def run(self):
-        return self.trainer.run()
-
-    def request_stop(self) -> None:
-        self.trainer.stop_event.set()
 
 
 class TrainEngine(TrainerEngine):

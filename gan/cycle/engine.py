@@ -11,47 +11,24 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from ..engines import TrainerEngine
 from .replay import CycleRecording, make_recording
 from .train import CycleConfig, CycleEvent, CycleTrainer
 
 
-class CycleEngine:
-    """What :func:`gan.jobs._work` drives (the interface of :class:`gan.jobs.Engine`, which this module does not
-    import: gan.jobs imports it)."""
-
-    def __init__(self, trainer: CycleTrainer):
-        self.trainer = trainer
+class CycleEngine(TrainerEngine):
+    """What :func:`gan.jobs._work` drives: a :class:`CycleTrainer` (no single steps, no changes mid-run)."""
 
     @classmethod
     def from_spec(cls, spec) -> "CycleEngine":
         """From a :class:`gan.jobs.JobSpec` (its ``config`` a CycleConfig as a dict)."""
         return cls(CycleTrainer(CycleConfig.from_dict(spec.config), started_at=spec.started_at))
 
-    @property
-    def step(self) -> int:
-        return self.trainer.step
-
-    @property
-    def total_steps(self) -> int:
-        return self.trainer.total_steps
-
-    def run(self):
-        return self.trainer.run()
-
-    def request_stop(self) -> None:
-        self.trainer.stop_event.set()
-
     def final_event(self, status: str, message: str) -> CycleEvent:
         return self.trainer.status_event(status, message)
 
     def save(self, folder: Path) -> None:
         self.trainer.save(folder)
-
-    def manual_step(self, kind):
-        raise ValueError("a CycleGAN job has no single steps")
-
-    def reconfigure(self, changes: dict) -> dict:
-        raise ValueError("a CycleGAN job cannot be changed while it runs; start a new one")
 
 
 def record_run(trainer: CycleTrainer, on_event=None, max_snapshots: int = 24) -> tuple[CycleEvent, CycleRecording]:
