@@ -283,3 +283,18 @@ def test_a_run_ended_by_an_error_says_so_in_the_progress_bar(monkeypatch):
     monkeypatch.setattr(st, "session_state", {"app_lang": "en"})
     assert status_text("failed", err) == "Stopped: an error on the server"
     assert status_text("failed") == "Stopped: numbers went bad"
+
+
+def test_an_engine_error_on_a_chinese_page_is_introduced_as_the_servers_own_words(monkeypatch):
+    import streamlit as st
+
+    from gan.jobs import Job, JobSpec
+    from ui.jobs import error_text
+    job = Job(JobSpec("train", {}), owner="me", backend="thread")
+    job.error = "RuntimeError: out of memory"
+    monkeypatch.setattr(st, "session_state", {"app_lang": "zh"})
+    assert error_text(job, "Training failed on the server: ", "训练在服务器上出错：") == \
+        "训练在服务器上出错：（服务器的原始英文信息）RuntimeError: out of memory"
+    monkeypatch.setattr(st, "session_state", {"app_lang": "en"})
+    assert error_text(job, "Training failed on the server: ", "训练在服务器上出错：") == \
+        "Training failed on the server: RuntimeError: out of memory"

@@ -29,7 +29,8 @@ __all__ = ["Job", "JobSpec", "JobError", "JobLimitError", "NotOwner", "owner", "
 
 def error_text(job: Job, failed_en: str, failed_zh: str) -> str:
     """Why ``job`` failed, in the visitor's language: a worker that died is worded here; any other error
-    follows ``failed_en`` / ``failed_zh`` as the worker reported it."""
+    follows ``failed_en`` / ``failed_zh`` as the worker reported it (in English: a Chinese page says that the
+    server's own words follow, rather than mixing them into its sentence)."""
     if job.lost is not None:
         code, step = job.lost
         return tr(f"The worker process stopped unexpectedly (exit code {code}); "
@@ -37,7 +38,7 @@ def error_text(job: Job, failed_en: str, failed_zh: str) -> str:
                      "no checkpoint had been written yet."),
                   f"后台进程意外退出（退出码 {code}）；"
                   + (f"保留了第 {step} 步的检查点。" if step is not None else "还没有写入任何检查点。"))
-    return tr(failed_en, failed_zh) + str(job.error)
+    return tr(failed_en + str(job.error), f"{failed_zh}（服务器的原始英文信息）{job.error}")
 
 
 def _cookie_token() -> str | None:
