@@ -520,3 +520,16 @@ def test_an_ab_pair_loads_back_with_run_b_and_its_setting(at):
     b2 = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:B")
     assert b2 is not b and b2.step == 1 and b2.spec.config["loss"] == "lsgan" and run_a(at).step == 1
     assert any("B: loss = least squares" in md.value for md in at.markdown)
+
+
+def test_the_chosen_preset_is_named_in_full_under_the_box(at):
+    """The sidebar is narrow: the box cuts a long preset name, the caption under it does not."""
+    from gan.toy.presets import PRESETS
+    at.selectbox(key="playground_preset").set_value("wgan_gp").run()
+    assert not at.exception
+    assert f"Chosen: {PRESETS['wgan_gp'].title[0]}" in [c.value for c in at.sidebar.caption]
+    at.session_state["app_lang"] = "zh"
+    at.run()
+    assert f"已选：{PRESETS['wgan_gp'].title[1]}" in [c.value for c in at.sidebar.caption]
+    at.session_state["app_lang"] = "en"
+    at.run()

@@ -143,8 +143,10 @@ def apply_preset() -> None:
 def preset_picker() -> None:
     """The "try this" presets: one click sets data, loss, learning rates, D steps, capacity, seed and A/B."""
     names = list(toy_presets.PRESETS)
-    st.selectbox(tr("Try this (sets everything)", "试一试（一次设好全部设置）"), names, key=P + "preset",
-                 format_func={k: tr(*p.title) for k, p in toy_presets.PRESETS.items()}.__getitem__)
+    chosen = st.selectbox(tr("Try this (sets everything)", "试一试（一次设好全部设置）"), names, key=P + "preset",
+                          format_func={k: tr(*p.title) for k, p in toy_presets.PRESETS.items()}.__getitem__)
+    if chosen in toy_presets.PRESETS:  # in full: the narrow sidebar cuts long names in the box
+        st.caption(tr("Chosen: ", "已选：") + tr(*toy_presets.PRESETS[chosen].title))
     st.button(tr("Apply", "应用"), key=P + "apply_preset", on_click=apply_preset, width="stretch")
 
 
