@@ -15,6 +15,7 @@ from gan.cycle import bundled
 from gan.cycle.domains import PAIRS
 from gan.cycle.replay import RecordingError
 from gan.cycle.train import PRESETS, default_config
+from gan import hosted, hub
 from gan.hub import CheckpointError
 from ui import jobs
 from ui.cyclegan_view import P, live, new_samples, pair_label, recorded, side_label
@@ -82,7 +83,8 @@ def train_section(pair: str, side: str) -> None:
     if b[0].button(tr("Start", "开始"), type="primary", key=P + "start", disabled=running, icon=":material/play_arrow:"):
         cfg = default_config(pair, steps=int(steps), cycle_weight=float(cycle_w), identity_weight=float(ident_w),
                              seed=int(seed))
-        spec = jobs.JobSpec("cycle", asdict(cfg), tag=tag(pair), idle_stop_s=IDLE_STOP_S)
+        out = hosted.new_folder(hosted.runs_root(), jobs.owner())  # the weights, saved as it goes and at the end
+        spec = jobs.JobSpec("cycle", asdict(cfg), tag=tag(pair), idle_stop_s=IDLE_STOP_S, out_dir=str(out))
         if jobs.start(spec, backend=BACKEND[kind]) is not None:
             st.rerun()
     paused = running and job.paused
@@ -103,6 +105,25 @@ def train_section(pair: str, side: str) -> None:
             live(jobs.mine(tag(pair)), pair, side)
 
     jobs.live(lambda: [jobs.mine(tag(pair))], [(view, POLL_S)])
+    if job is not None and not job.running and job.checkpoint:
+        download(job)
+
+
+def download(job: jobs.Job) -> None:
+    """The finished or stopped run's four networks as a zip."""
+    folder, step = job.checkpoint
+    try:
+        data = hub.zip_checkpoint(folder)
+    except OSError:  # the folder was cleaned up (hosted mode's idle sweep)
+        st.caption(tr("This run's files are no longer on the server.", "这次训练的文件已不在服务器上。"))
+        return
+    st.download_button(tr(f"Download the networks (zip, step {step})", f"下载网络（zip，第 {step} 步）"), data,
+                       file_name=f"gan-studio-cyclegan-{job.spec.config.get('pair', 'run')}.zip",
+                       mime="application/zip", key=P + "download", icon=":material/download:")
+    st.caption(tr("config.json, model.safetensors (G, F, D_X and D_Y) and a model card. Unzipped, "
+                  "`gan.cycle.train.load_model(FOLDER)` loads them in Python.",
+                  "包含 config.json、model.safetensors（G、F、D_X 和 D_Y）和模型卡。解压后，在 Python 中用 "
+                  "`gan.cycle.train.load_model(FOLDER)` 加载。"))
 
 
 def try_section(pair: str, side: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gan import hub
 from gan.cycle import bundled
 from gan.jobs import REGISTRY
 from tests.pagetest import run_page
@@ -143,3 +144,28 @@ def test_chinese_page_has_no_english_words():
     stray = english_words(at) - ALLOWED - {"Zhu"}
     assert not stray, sorted(stray)
     assert any("真正的粗笔画版本" in c.value for c in at.caption)
+
+
+def test_a_finished_run_downloads_as_a_zip_that_loads(tmp_path):
+    import io
+    import zipfile
+
+    from gan.cycle.train import load_model
+    at = run_page(PAGE, timeout=120)
+    at.slider(key="cyc_steps_ring2grid").set_value(100)
+    assert not at.get("download_button")  # nothing to download before a run
+    at.button(key="cyc_start").click().run()
+    job = _job(at)
+    assert job.join(90) and job.status == "done"
+    at.run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert len(buttons) == 1 and "step 100" in buttons[0].proto.label
+    folder, step = job.checkpoint
+    assert step == 100
+    with zipfile.ZipFile(io.BytesIO(hub.zip_checkpoint(folder))) as zf:
+        assert sorted(zf.namelist()) == ["README.md", "config.json", "model.safetensors"]
+        zf.extractall(tmp_path)
+    model, config = load_model(tmp_path)
+    assert config["gan_studio"]["step"] == 100 and config["kind"] == "points"
+    assert any("load_model(FOLDER)" in c.value for c in at.caption)
