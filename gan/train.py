@@ -411,16 +411,25 @@ class Trainer:
         c = self.cfg
         # step: generate
         y, z, fake = shared if shared is not None else self._generate(c.batch_size, grad=True)
-        logits = self._D(fake, y)
-        loss = L.g_loss(c.loss, logits)
-        if (self.conditional and c.aux_weight > 0) or c.info_codes:  # AC-GAN's class / InfoGAN's code
-            target = y if self.conditional else self.G.code(z)
-            loss = loss + c.aux_weight * nn.functional.cross_entropy(self._aux_logits(), target)
-        if c.mode_seeking > 0:
-            loss = loss + c.mode_seeking * self._mode_seeking(z, y, fake)
-        # step: update G
-        self.opt_g.zero_grad(set_to_none=True)
-        loss.backward()
+        # D's weights get no gradient from G's loss (only its input does): the backward pass through D skips
+        # the weight gradients the textbook loop computes and throws away (DDP needs every gradient: kept there)
+        frozen = [q for q in self.D.parameters() if q.requires_grad] if self.world_size == 1 else []
+        for q in frozen:
+            q.requires_grad_(False)
+        try:
+            logits = self._D(fake, y)
+            loss = L.g_loss(c.loss, logits)
+            if (self.conditional and c.aux_weight > 0) or c.info_codes:  # AC-GAN's class / InfoGAN's code
+                target = y if self.conditional else self.G.code(z)
+                loss = loss + c.aux_weight * nn.functional.cross_entropy(self._aux_logits(), target)
+            if c.mode_seeking > 0:
+                loss = loss + c.mode_seeking * self._mode_seeking(z, y, fake)
+            # step: update G
+            self.opt_g.zero_grad(set_to_none=True)
+            loss.backward()
+        finally:
+            for q in frozen:
+                q.requires_grad_(True)
         gn = _grad_norm(self.G)
         self.opt_g.step()
         self.D.zero_grad(set_to_none=True)

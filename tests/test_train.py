@@ -216,3 +216,22 @@ def test_r1_penalty_and_warm_up_train_and_resume(tiny_mnist, tmp_path):
     assert [e.status for e in again.run()][-1] == "done" and again.step == 8
     with pytest.raises(ValueError, match="r1"):
         T.recipe_config("cgan", "mnist", r1=-1.0).validate()
+
+
+@pytest.mark.parametrize("model", ["cgan", "toy"])
+def test_g_update_computes_no_gradient_for_d_and_leaves_d_trainable(model, tiny_mnist):
+    """G's loss goes through D, but only D's input needs a gradient: its weights' gradients are not computed."""
+    if model == "toy":
+        tr = T.Trainer(toy_cfg(steps=2))
+    else:
+        cfg = T.recipe_config("cgan", "mnist", steps=2, batch_size=8, width=8, device="cpu", n_samples=4)
+        tr = T.Trainer(cfg, data=tiny_mnist)
+    fired = []
+    hooks = [p.register_hook(lambda g, n=n: fired.append(n)) for n, p in tr.D.named_parameters()]
+    tr.train_step("g")
+    assert fired == [] and any(p.grad is not None for p in tr.G.parameters())
+    assert all(p.requires_grad for p in tr.D.parameters())  # D still learns in its own update
+    tr.train_step("d")
+    assert fired, "D's own update computes its gradients"
+    for h in hooks:
+        h.remove()
