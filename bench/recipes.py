@@ -46,6 +46,9 @@ CANDIDATES: dict[str, dict] = {
     "lr x3 (1.2e-3/6e-4)": dict(lr_d=1.2e-3, lr_g=6e-4),
     "lr x3 + batch 32": dict(lr_d=1.2e-3, lr_g=6e-4, batch_size=32),
     "lr x3 + R1 gamma 1, lazy /16": dict(lr_d=1.2e-3, lr_g=6e-4, r1=1.0, r1_every=16),
+    "lr x3 + DiffAugment translation": dict(lr_d=1.2e-3, lr_g=6e-4, augment="translation"),
+    "lr x3 + DiffAugment translation,cutout": dict(lr_d=1.2e-3, lr_g=6e-4, augment="translation,cutout"),
+    "lr x3, no EMA": dict(lr_d=1.2e-3, lr_g=6e-4, ema=0.0),
 }
 
 
