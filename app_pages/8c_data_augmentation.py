@@ -1,7 +1,7 @@
 """Data augmentation: does a GAN trained on few labelled digits make a classifier trained on those digits
 better? The bundled study (``checkpoints/data-augmentation/results.json``, made by
 ``bench/data_augmentation.py``) shows at once: accuracy on the held-out images with error bars over seeds,
-the first seed's real images and cGAN samples, and what the table shows (``content/<lang>/
+the real images and cGAN samples of seed 0, and what the table shows (``content/<lang>/
 data_augmentation.md``, numbers filled in from the table). The visitor can run one cell live (one number of
 images per class, one seed, a time budget for the cGAN) as a job (``gan.jobs`` kind "augment-study", a
 worker process); its result appears next to the table's. Widget state uses the prefix ``aug_``.

@@ -18,6 +18,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 
@@ -26,6 +27,7 @@ HISTORY_KEYS = ("step", "loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "
                 "images_per_sec", "elapsed")
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_GRIDS = 400
+T = TypeVar("T")
 
 
 class RecordingError(ValueError):
@@ -111,27 +113,45 @@ def to_bytes(rec: Recording) -> bytes:
 
 
 def save(rec: Recording, path: str | Path) -> Path:
+    return write_file(to_bytes(rec), path)
+
+
+def write_file(data: bytes, path: str | Path) -> Path:
+    """Write a recording's bytes through a temporary file beside ``path``: a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(to_bytes(rec))
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
     tmp.replace(path)
     return path
 
 
-def from_bytes(data: bytes, name: str = "recording") -> Recording:
-    """Read a recording; anything malformed raises :class:`RecordingError` with the reason."""
-    if len(data) > MAX_FILE_BYTES:
-        raise RecordingError(f"{name} is larger than {MAX_FILE_BYTES // 2**20} MB")
+def read_npz(data: bytes, name: str, read: Callable[[Any], T], max_bytes: int = MAX_FILE_BYTES) -> T:
+    """``read(z)`` on the ``.npz`` archive in ``data`` (no pickles); a file over ``max_bytes``, a missing part
+    or an unreadable archive raises :class:`RecordingError` saying which."""
+    if len(data) > max_bytes:
+        raise RecordingError(f"{name} is larger than {max_bytes // 2**20} MB")
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
-            hist, keys = z["history"], [str(k) for k in z["history_keys"]]
-            grids, steps = z["grids"], z["grid_steps"]
-            meta = json.loads(str(z["meta"]))
+            return read(z)
     except KeyError as e:
         raise RecordingError(f"{name} lacks the part {e}") from None
     except (ValueError, OSError, zipfile.BadZipFile, EOFError, json.JSONDecodeError) as e:
         raise RecordingError(f"{name} is not a readable recording ({str(e)[:120]})") from None
+
+
+def read_file(path: str | Path, from_bytes: Callable[[bytes, str], T]) -> T:
+    """``from_bytes(data, name)`` on the file at ``path``; no file raises :class:`RecordingError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise RecordingError(f"no recording at {path.name}")
+    return from_bytes(path.read_bytes(), path.name)
+
+
+def from_bytes(data: bytes, name: str = "recording") -> Recording:
+    """Read a recording; anything malformed raises :class:`RecordingError` with the reason."""
+    hist, keys, grids, steps, meta = read_npz(data, name, lambda z: (
+        z["history"], [str(k) for k in z["history_keys"]], z["grids"], z["grid_steps"], json.loads(str(z["meta"]))))
     if hist.ndim != 2 or hist.shape[1] != len(keys) or "step" not in keys:
         raise RecordingError(f"{name}: the history table has the wrong shape")
     if grids.dtype != np.uint8 or grids.ndim not in (3, 4) or len(grids) != len(steps) or not 1 <= len(grids) <= MAX_GRIDS:
@@ -143,10 +163,7 @@ def from_bytes(data: bytes, name: str = "recording") -> Recording:
 
 
 def load(path: str | Path) -> Recording:
-    path = Path(path)
-    if not path.is_file():
-        raise RecordingError(f"no recording at {path.name}")
-    return from_bytes(path.read_bytes(), path.name)
+    return read_file(path, from_bytes)
 
 
 def bundled(directory: str | Path | None = None) -> dict[str, Path]:

@@ -10,19 +10,18 @@ from __future__ import annotations
 import io
 import json
 import math
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from ..replay import RecordingError, read_file, read_npz, write_file
 
 ARRAY_KEYS = ("x", "g_x", "f_g_x", "y", "f_y", "g_f_y")
 MAX_FILE_BYTES = 8 * 2**20
 MAX_SNAPSHOTS = 200
 
 
-class RecordingError(ValueError):
-    """A recording that is missing or cannot be read."""
 
 
 @dataclass
@@ -92,29 +91,15 @@ def to_bytes(rec: CycleRecording) -> bytes:
 
 
 def save(rec: CycleRecording, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(to_bytes(rec))
-    tmp.replace(path)
-    return path
+    return write_file(to_bytes(rec), path)
 
 
 def from_bytes(data: bytes, name: str = "recording") -> CycleRecording:
     """Read a recording; anything malformed raises :class:`RecordingError` saying what."""
-    if len(data) > MAX_FILE_BYTES:
-        raise RecordingError(f"{name} is larger than {MAX_FILE_BYTES // 2**20} MB")
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as z:
-            rows, row_keys = z["rows"], [str(k) for k in z["row_keys"]]
-            steps, numbers = z["snap_steps"], z["snap_numbers"]
-            number_keys = [str(k) for k in z["number_keys"]]
-            arrays = {k: z["snap_" + k] for k in ARRAY_KEYS}
-            meta = json.loads(str(z["meta"]))
-    except KeyError as e:
-        raise RecordingError(f"{name} lacks the part {e}") from None
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError, json.JSONDecodeError) as e:
-        raise RecordingError(f"{name} is not a readable recording ({str(e)[:120]})") from None
+    rows, row_keys, steps, numbers, number_keys, arrays, meta = read_npz(data, name, lambda z: (
+        z["rows"], [str(k) for k in z["row_keys"]], z["snap_steps"], z["snap_numbers"],
+        [str(k) for k in z["number_keys"]], {k: z["snap_" + k] for k in ARRAY_KEYS}, json.loads(str(z["meta"]))),
+        max_bytes=MAX_FILE_BYTES)
     n = len(steps)
     if rows.ndim != 2 or rows.shape[1] != len(row_keys) or "step" not in row_keys:
         raise RecordingError(f"{name}: the history table has the wrong shape")
@@ -135,7 +120,4 @@ def from_bytes(data: bytes, name: str = "recording") -> CycleRecording:
 
 
 def load(path: str | Path) -> CycleRecording:
-    path = Path(path)
-    if not path.is_file():
-        raise RecordingError(f"no recording at {path.name}")
-    return from_bytes(path.read_bytes(), path.name)
+    return read_file(path, from_bytes)
