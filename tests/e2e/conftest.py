@@ -51,10 +51,8 @@ def require_browser() -> None:
         pytest.skip(problem)
 
 
-def free_port() -> int:
-    """A free loopback port: the first free one of GAN_E2E_PORTS ("8641-8649") when set, else any."""
-    lo, _, hi = os.environ.get("GAN_E2E_PORTS", "").partition("-")
-    candidates = range(int(lo), int(hi or lo) + 1) if lo.strip().isdigit() else [0]
+def first_free_port(candidates) -> int | None:
+    """The first of ``candidates`` free on loopback (0 stands for any free port), or None."""
     for port in candidates:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             try:
@@ -62,7 +60,17 @@ def free_port() -> int:
             except OSError:
                 continue
             return s.getsockname()[1]
-    raise RuntimeError(f"no free port in GAN_E2E_PORTS={os.environ['GAN_E2E_PORTS']}")
+    return None
+
+
+def free_port() -> int:
+    """A free loopback port: the first free one of GAN_E2E_PORTS ("8641-8649") when set, else any."""
+    lo, _, hi = os.environ.get("GAN_E2E_PORTS", "").partition("-")
+    candidates = range(int(lo), int(hi or lo) + 1) if lo.strip().isdigit() else [0]
+    port = first_free_port(candidates)
+    if port is None:
+        raise RuntimeError(f"no free port in GAN_E2E_PORTS={os.environ['GAN_E2E_PORTS']}")
+    return port
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import socket
 import zipfile
 
 import pytest
@@ -24,14 +23,10 @@ PORTS = range(8611, 8620)  # this test's own loopback ports
 
 
 def _own_port() -> int:
-    for port in PORTS:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    return conftest.free_port()
+    """This test's own ports first, else any free one (not conftest.free_port: the fixture below replaces it
+    with this function)."""
+    port = conftest.first_free_port(PORTS)
+    return port if port is not None else conftest.first_free_port([0])
 
 
 @pytest.fixture(scope="module")
