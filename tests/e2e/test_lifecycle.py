@@ -37,6 +37,17 @@ def start_small_run(page, server, steps: int) -> None:
     page.locator(STOP_ENABLED).first.wait_for()
 
 
+def generate_from_your_run(page, name: str, timeout_ms: int) -> None:
+    """Generate → "Your run": wait until the visitor's own run's generator draws, then a screenshot ``name``."""
+    assert nav(page, "Generate") == "Generate"
+    radio(page, "Generator", "Your run")
+    page.get_by_text(re.compile(r"your run · cgan")).first.wait_for(timeout=timeout_ms)
+    wait_idle(page)
+    page.get_by_test_id("stImage").first.wait_for()
+    shot(page, name)
+    assert_no_exception(page)
+
+
 def stop_run(page, server) -> None:
     open_page(page, server, "train", "Train an image GAN")
     if page.locator(STOP_ENABLED).count():
@@ -64,14 +75,8 @@ def test_a_reload_on_every_page_finds_the_run_on_train_and_generate(page, server
 
 def test_a_run_that_ends_while_on_generate_shows_there_without_visiting_train(page, server):
     start_small_run(page, server, 300)
-    assert nav(page, "Generate") == "Generate"
-    radio(page, "Generator", "Your run")
-    # no click from here on: the page notices the end of the run and loads its generator
-    page.get_by_text(re.compile(r"your run · cgan")).first.wait_for(timeout=180_000)
-    wait_idle(page)
-    page.get_by_test_id("stImage").first.wait_for()
-    shot(page, "lifecycle-generate-after-run")
-    assert_no_exception(page)
+    # no click after choosing "Your run": the page notices the end of the run and loads its generator
+    generate_from_your_run(page, "lifecycle-generate-after-run", timeout_ms=180_000)
 
 
 def test_someone_else_with_the_link_can_watch_but_not_stop(browser, page, server):
@@ -154,10 +159,4 @@ def test_a_killed_worker_is_reported_in_the_browser_within_5_s_and_its_checkpoin
         pg.get_by_test_id("stProgress").filter(has_text="Stopped: an error on the server").first.wait_for()
         shot(pg, "lifecycle-worker-killed")
         assert_no_exception(pg)
-        assert nav(pg, "Generate") == "Generate"
-        radio(pg, "Generator", "Your run")
-        pg.get_by_text(re.compile(r"your run · cgan")).first.wait_for(timeout=60_000)
-        wait_idle(pg)
-        pg.get_by_test_id("stImage").first.wait_for()
-        shot(pg, "lifecycle-generate-after-kill")
-        assert_no_exception(pg)
+        generate_from_your_run(pg, "lifecycle-generate-after-kill", timeout_ms=60_000)
