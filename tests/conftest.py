@@ -42,3 +42,12 @@ def _bare_main_for_spawned_workers(monkeypatch):
     script first and die, making the job tests depend on the order they run in."""
     import types
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Toy networks run fastest on one torch thread (on a shared 2-core machine, 30x faster than two)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from gan import augmentation_study as A
 from gan.jobs import REGISTRY, JobSpec
+from tests.pagetest import run_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "app_pages" / "8c_data_augmentation.py")
@@ -21,12 +22,7 @@ TIMEOUT = 90
 
 
 def _page(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(PAGE, TIMEOUT, **state)
 
 
 def _text(at) -> str:

@@ -8,24 +8,17 @@ import zipfile
 
 import numpy as np
 import pytest
-import torch
 
 from gan.toy import files
 from gan.train import TrainConfig, Trainer
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def cfg(**kw) -> TrainConfig:
     base = dict(model="toy", dataset="ring", width=16, depth=2, width_d=32, batch_size=32, steps=1000, log_every=1,
                 sample_every=1000, device="cpu", lr_d=1e-3, lr_g=1e-3, g_steps=2)
     return TrainConfig(**{**base, **kw})
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def trained(n: int = 7, **kw) -> Trainer:

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from gan.plots.toy import arrow_segments
 from gan.toy import presets
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 SEEDS = range(5)
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Networks this small run fastest on one thread (on a shared 2-core machine, 30x faster than two)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _wins(name: str, better) -> list[dict]:
