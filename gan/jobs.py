@@ -75,6 +75,19 @@ def visitor_cap() -> int | None:
         return 3 if is_hosted() else None
 
 
+VISITOR_WINDOW_S = 30.0  # a visitor who ran a page this recently is "here" (see Registry.share)
+
+
+def thread_share() -> float:
+    """The fraction of its time a thread job (the playground) computes while other visitors are here:
+    GAN_THREAD_SHARE, default 0.25, between 0.05 and 1 (1: never yields)."""
+    try:
+        value = float(os.environ.get("GAN_THREAD_SHARE", 0.25))
+    except ValueError:
+        return 0.25
+    return min(1.0, max(0.05, value)) if value == value else 0.25
+
+
 def _env_float(name: str, default: float) -> float:
     try:
         return max(0.1, float(os.environ.get(name, default)))
@@ -262,8 +275,12 @@ ENGINES: dict[str, Callable[[JobSpec], Engine]] = {
 # ----------------------------------------------------------------------------- the worker loop
 
 def _work(spec: JobSpec, commands, emit: Callable[[tuple], None], alive: Callable[[], bool] = lambda: True,
-          on_engine: Callable[[Engine], None] | None = None) -> None:
+          on_engine: Callable[[Engine], None] | None = None, share: Callable[[], float] = lambda: 1.0) -> None:
     """Build the engine and run it, obeying ``commands`` ((op, arg) tuples); report through ``emit``.
+
+    ``share`` says which fraction of its time the loop may compute (1: all of it); below 1 it sleeps after
+    each piece of work in proportion to how long the piece took, so a thread job in the server process
+    leaves the cores and the interpreter lock to other visitors (see :meth:`Registry.share`).
 
     Messages sent: ("event", ev), ("saved", folder, step), ("changed", step, changes), ("error", text),
     ("end",). Runs the same in a thread and in a worker process.
@@ -331,7 +348,9 @@ def _work(spec: JobSpec, commands, emit: Callable[[tuple], None], alive: Callabl
                 continue
             if it is None:
                 it = engine.run()
+            t_work = time.perf_counter()
             ev = next(it, None)
+            t_work = time.perf_counter() - t_work
             if ev is None:  # a spent iterator after a manual step finished the run
                 ev = engine.final_event("done", f"finished {engine.step} steps")
             emit(("event", ev))
@@ -342,8 +361,10 @@ def _work(spec: JobSpec, commands, emit: Callable[[tuple], None], alive: Callabl
             if out is not None and time.monotonic() - last_save >= spec.checkpoint_every_s:
                 save()
                 last_save = time.monotonic()
-            if delay:
-                time.sleep(delay)
+            fraction = share()
+            rest = t_work * (1.0 / fraction - 1.0) if 0.0 < fraction < 1.0 else 0.0
+            if delay or rest:
+                time.sleep(max(delay, rest))
     except Exception as e:  # report, never crash the server
         log.exception("job failed")
         emit(("error", f"{type(e).__name__}: {str(e)[:300]}"))
@@ -406,6 +427,7 @@ class Job:
         self.extra: dict = {}  # page-side data that must survive reloads (e.g. playground metrics)
         self.seq = 0  # bumps with every message: a cheap "has anything changed" for pages
         self.engine: Engine | None = None  # thread jobs only: the engine itself (a playground run continues it)
+        self.sharing = False  # thread jobs only: computing part of the time, since other visitors are here
         self._commands: Any = None
         self._worker: Any = None
 
@@ -523,6 +545,7 @@ class Registry:
 
     def __init__(self):
         self._jobs: dict[str, Job] = {}
+        self._visitors: dict[str, float] = {}  # owner -> when they last ran a page (monotonic)
         self._lock = threading.Lock()
 
     def active(self) -> int:
@@ -580,7 +603,33 @@ class Registry:
 
     def _thread_main(self, job: Job) -> None:
         _work(job.spec, job._commands, job.apply, alive=lambda: not self._idle(job),
-              on_engine=lambda engine: setattr(job, "engine", engine))
+              on_engine=lambda engine: setattr(job, "engine", engine), share=lambda: self.share(job))
+
+    # --- sharing the server process between visitors
+    def visit(self, owner: str) -> None:
+        """A visitor ran a page (app.py calls this on every run): thread jobs of others share while they are here."""
+        now = time.monotonic()
+        with self._lock:
+            self._visitors[owner] = now
+            if len(self._visitors) > MAX_RECORDS:  # forget the longest-gone
+                for o in sorted(self._visitors, key=self._visitors.get)[: len(self._visitors) - MAX_RECORDS]:
+                    del self._visitors[o]
+
+    def others_here(self, owner: str) -> bool:
+        """Whether anyone but ``owner`` ran a page in the last :data:`VISITOR_WINDOW_S` s or has a job running."""
+        now = time.monotonic()
+        with self._lock:
+            if any(o != owner and now - t <= VISITOR_WINDOW_S for o, t in self._visitors.items()):
+                return True
+            return any(j.owner != owner and not j.ended for j in self._jobs.values())
+
+    def share(self, job: Job) -> float:
+        """The fraction of its time a thread job may compute: all of it when its owner is alone on the server,
+        :func:`thread_share` when others are here (it runs inside the server process, at the server's priority,
+        and holds the interpreter lock while it steps). Recorded on the job (``job.sharing``) for its page."""
+        fraction = thread_share() if self.others_here(job.owner) else 1.0
+        job.sharing = fraction < 1.0
+        return fraction
 
     def _collect(self, job: Job, events) -> None:
         """Move a worker process's messages into its record; notice a worker that died."""

@@ -163,3 +163,39 @@ def test_optimiser_state_is_safetensors_and_json(tmp_path):
     for k in a["state"]:
         for name, v in a["state"][k].items():
             assert (v == b["state"][k][name]).all()
+
+
+def _steps_in(job, seconds):
+    s0, t0 = job.step, time.monotonic()
+    time.sleep(seconds)
+    return (job.step - s0) / (time.monotonic() - t0)
+
+
+def test_a_thread_job_shares_the_server_while_other_visitors_are_here(reg, monkeypatch):
+    """The playground's thread job computes only GAN_THREAD_SHARE of its time while someone else has run a page
+    in the last VISITOR_WINDOW_S seconds (or has a job running); its owner's own visits do not slow it."""
+    monkeypatch.setenv("GAN_THREAD_SHARE", "0.2")
+    monkeypatch.setattr(J, "VISITOR_WINDOW_S", 2.0)
+    job = reg.start(J.JobSpec("train", toy()), "me")
+    assert wait(lambda: job.step > 20)
+    reg.visit("me")
+    alone = _steps_in(job, 1.5)
+    assert not job.sharing
+    reg.visit("other")
+    assert wait(lambda: job.sharing, 5)
+    shared = _steps_in(job, 1.5)
+    assert shared < 0.5 * alone, (shared, alone)
+    assert wait(lambda: not job.sharing, 5)  # the other visitor has gone quiet: full speed again
+    assert _steps_in(job, 1.5) > 2 * shared
+    other = reg.start(J.JobSpec("train", toy(), paused=True), "other")  # someone else's running job counts too
+    assert wait(lambda: job.sharing, 5)
+    other.control("other", "stop")
+    assert other.join(10)
+
+
+def test_thread_share_reads_the_environment(monkeypatch):
+    for raw, want in (("0.5", 0.5), ("7", 1.0), ("0", 0.05), ("x", 0.25), ("nan", 0.25)):
+        monkeypatch.setenv("GAN_THREAD_SHARE", raw)
+        assert J.thread_share() == want
+    monkeypatch.delenv("GAN_THREAD_SHARE")
+    assert J.thread_share() == 0.25

@@ -533,3 +533,33 @@ def test_the_chosen_preset_is_named_in_full_under_the_box(at):
     assert f"已选：{PRESETS['wgan_gp'].title[1]}" in [c.value for c in at.sidebar.caption]
     at.session_state["app_lang"] = "en"
     at.run()
+
+
+def test_while_other_visitors_are_here_the_run_shares_the_server_and_says_so(at, monkeypatch):
+    """Another visitor ran a page a moment ago: the run computes a quarter of the time, and its status line
+    says why it is slower (the text is true: the steps/s fall)."""
+    from gan import jobs as J
+    monkeypatch.setattr(J, "VISITOR_WINDOW_S", 3.0)
+    at.button(key="playground_play").click().run()
+    time.sleep(1.0)
+    at.run()
+    assert "other visitors are here" not in status(at)
+    job = next(j for j in REGISTRY.all() if not j.ended)
+    s0, t0 = job.step, time.monotonic()
+    time.sleep(1.0)
+    alone = (job.step - s0) / (time.monotonic() - t0)
+    REGISTRY.visit("someone-else-entirely")
+    time.sleep(0.5)
+    s0, t0 = job.step, time.monotonic()
+    time.sleep(1.0)
+    shared = (job.step - s0) / (time.monotonic() - t0)
+    at.run()
+    assert "other visitors are here: training 25% of the time to keep the server quick" in status(at)
+    assert shared < 0.5 * alone, (shared, alone)
+    at.session_state["app_lang"] = "zh"
+    at.run()
+    assert "有其他访问者在线：只用 25% 的时间训练，让服务器保持流畅" in status(at)
+    at.session_state["app_lang"] = "en"
+    time.sleep(3.0)  # the other visitor has gone quiet
+    at.run()
+    assert "other visitors are here" not in status(at)

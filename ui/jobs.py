@@ -15,7 +15,7 @@ from typing import Callable
 
 import streamlit as st
 
-from gan.jobs import REGISTRY, Job, JobError, JobLimitError, JobSpec, NotOwner, VisitorLimitError
+from gan.jobs import REGISTRY, Job, JobError, JobLimitError, JobSpec, NotOwner, VisitorLimitError, thread_share
 from ui.i18n import tr
 
 COOKIE = "gan_owner"
@@ -24,7 +24,7 @@ WATCH_PARAM = "run"
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 __all__ = ["Job", "JobSpec", "JobError", "JobLimitError", "NotOwner", "owner", "remember_owner", "mine",
-           "watched", "start", "control", "live"]
+           "watched", "start", "control", "live", "thread_share"]
 
 
 def error_text(job: Job, failed_en: str, failed_zh: str) -> str:
@@ -60,11 +60,13 @@ def owner() -> str:
 
 
 def remember_owner() -> None:
-    """Keep the token in the browser (cookie + local storage) once per session; app.py calls this.
+    """Keep the token in the browser (cookie + local storage) once per session, and note the visit (app.py
+    calls this on every run).
 
     A browser that lost the cookie but kept local storage gets its old token back with one reload.
     """
     token = owner()
+    REGISTRY.visit(token)  # others' playground runs share the server while this visitor is here
     if _cookie_token() == token or st.session_state.get(TOKEN_KEY + "_sent") == token:
         return
     st.session_state[TOKEN_KEY + "_sent"] = token

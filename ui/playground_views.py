@@ -27,6 +27,10 @@ def status_line(label: str, rec: jobs.Job | None, step: int) -> str:
         row = rec.history[-1]
         batch = rec.spec.config["batch_size"]
         rate = " · " + tr(f"{row['images_per_sec'] / batch:,.0f} steps/s", f"每秒 {row['images_per_sec'] / batch:,.0f} 步")
+        if rec.sharing:
+            share = f"{jobs.thread_share():.0%}"
+            rate += " · " + tr(f"other visitors are here: training {share} of the time to keep the server quick",
+                               f"有其他访问者在线：只用 {share} 的时间训练，让服务器保持流畅")
     counts = ""
     if rec is not None and rec.history:
         row = rec.history[-1]
