@@ -10,6 +10,7 @@ from gan.plots import principles
 from ui.errors import guard
 from ui.i18n import md, tr
 from ui.sidebar import for_screen, presenting
+from ui.tabs import lazy_tabs
 
 P = "principles_"  # session-state prefix for this page
 ONED_STEPS = 50
@@ -102,6 +103,7 @@ def training() -> None:
 
 
 def losses_section() -> None:
+    st.session_state.setdefault(P + "sat_s", 0.05)
     st.latex(r"L_D = -\Big[\,\mathbb E_{x\sim p_{\mathrm{data}}}\log D(x) \;+\; "
              r"\mathbb E_{z\sim p_z}\log\big(1 - D(G(z))\big)\Big]")
     st.latex(r"L_G = -\,\mathbb E_{z\sim p_z}\log D(G(z))")
@@ -116,7 +118,7 @@ def losses_section() -> None:
     with guard("saturation plot"):
         s = st.slider(tr("D(G(z)) — how real the discriminator thinks a fake is",
                          "D(G(z))——判别器认为假样本有多真"),
-                      min_value=0.01, max_value=0.99, value=0.05, step=0.01, key=P + "sat_s",
+                      min_value=0.01, max_value=0.99, step=0.01, key=P + "sat_s",
                       help=tr("Early in training this is close to 0.", "训练初期这个值接近 0。"))
         st.plotly_chart(for_screen(principles.saturation_figure(s, text=_saturation_text())), key=P + "sat_fig")
         c1, c2 = st.columns(2)
@@ -257,22 +259,12 @@ if not presenting():
         st.set_page_config(layout="wide")
         st.html(FIT_FORMULAS_CSS)
 
-tabs = st.tabs([tr("The idea", "基本思想"), tr("Training steps", "训练步骤"), tr("Losses", "损失函数"),
-                tr("Optimal D & 1D demo", "最优判别器与一维演示"), tr("Stability", "稳定性"),
-                tr("Variants & uses", "变体与应用"), tr("FAQ", "常见问题"), tr("The code", "代码")])
-with tabs[0]:
-    section("intro", intro)
-with tabs[1]:
-    section("training", training)
-with tabs[2]:
-    section("losses", losses_section)
-with tabs[3]:
-    optimal_section()
-with tabs[4]:
-    section("stability", stability)
-with tabs[5]:
-    variants()
-with tabs[6]:
-    st.markdown(md("principles_faq"))
-with tabs[7]:
-    code_tab()
+lazy_tabs([("The idea", "基本思想", lambda: section("intro", intro)),
+           ("Training steps", "训练步骤", lambda: section("training", training)),
+           ("Losses", "损失函数", lambda: section("losses", losses_section)),
+           ("Optimal D & 1D demo", "最优判别器与一维演示", optimal_section),
+           ("Stability", "稳定性", lambda: section("stability", stability)),
+           ("Variants & uses", "变体与应用", variants),
+           ("FAQ", "常见问题", lambda: st.markdown(md("principles_faq"))),
+           ("The code", "代码", code_tab)],
+          key=P + "tab", keep=[P + k for k in ("sat_s", "oned_dist", "oned_loss", "oned_seed", "oned_lr")])

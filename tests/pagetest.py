@@ -12,3 +12,13 @@ def run_page(path: str, timeout: float = 60, **state) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def each_tab(at: AppTest, key: str):
+    """Open every tab of a ``ui.tabs.lazy_tabs`` group (keyed ``key``) in turn, rerunning the page each time
+    (only the open tab is drawn); yields the label of the tab open now."""
+    for label in [t.label for t in at.tabs]:
+        at.session_state[key] = label
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        yield label

@@ -19,7 +19,7 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
 from gan.jobs import REGISTRY
-from tests.pagetest import run_page
+from tests.pagetest import each_tab, run_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "app_pages"
@@ -135,6 +135,9 @@ def test_the_check_flags_english_in_texts_charts_and_tables():
 def test_chinese_page_has_no_english_words(page):
     at = run_page(str(PAGES / page), timeout=120, app_lang="zh")
     assert not stray(at), stray(at)
+    if page == "1_principles.py":  # its tabs are drawn when opened: every one of them
+        found = {tab: stray(at) for tab in each_tab(at, "principles_tab")}
+        assert len(found) == 8 and not any(found.values()), found
 
 
 @pytest.mark.parametrize("present", [False, True])

@@ -370,3 +370,31 @@ def test_train_choices_follow_a_language_switch_and_the_default_loss_is_the_one_
     expect(box.filter(has_text="损失函数").get_by_role("combobox")).to_have_value("合页损失（默认）")
     expect(box.filter(has_text="模型").get_by_role("combobox")).to_have_value("条件 DCGAN（可指定数字）")
     assert_no_exception(page)
+
+
+def test_principles_draws_only_the_open_tab_and_keeps_it_across_a_language_switch(page, server):
+    """A visit lays out the first tab only (the page used to send all eight: ~10,000 DOM nodes, 156 formulas);
+    opening a tab draws its formulas and chart; the 1D model trained on one tab is still there after another."""
+    open_page(page, server, "principles", "How a GAN works")
+    main = page.get_by_test_id("stMain")
+    first = page.evaluate("() => document.querySelectorAll('.katex').length")
+    assert first <= 40, first  # (all eight tabs: 156)
+    main.get_by_role("tab", name="Losses").click()
+    main.get_by_role("tab", name="Losses", selected=True).wait_for()
+    page.get_by_test_id("stTabPanel").filter(visible=True).get_by_test_id("stPlotlyChart").wait_for()
+    wait_idle(page)
+    assert page.evaluate("() => document.querySelectorAll('.katex').length") >= 3
+    main.get_by_role("tab", name="Optimal D & 1D demo").click()
+    train = main.get_by_role("button", name="Train 50 steps")
+    train.click()
+    expect(main.get_by_test_id("stMetric").filter(has_text="Steps").get_by_test_id("stMetricValue")).to_have_text("50")
+    wait_idle(page)
+    radio(page, "Language", "中文", scope=page.get_by_test_id("stSidebar"))
+    wait_idle(page)
+    main.get_by_role("tab", name="最优判别器与一维演示", selected=True).wait_for()
+    main.get_by_role("tab", name="基本思想").click()
+    page.get_by_test_id("stTabPanel").filter(visible=True).get_by_test_id("stMarkdownContainer").first.wait_for()
+    wait_idle(page)
+    main.get_by_role("tab", name="最优判别器与一维演示").click()
+    expect(main.get_by_test_id("stMetric").filter(has_text="步数").get_by_test_id("stMetricValue")).to_have_text("50")
+    assert_no_exception(page)

@@ -140,6 +140,9 @@ def principles_tabs(page, zh: bool, where: str, problems: list, code: bool) -> N
     tabs = page.get_by_test_id("stMain").get_by_role("tab")
     for i in range(tabs.count()):
         tabs.nth(i).click()
+        # only the open tab is drawn (ui/tabs.py): its content arrives with the rerun the click starts
+        page.get_by_test_id("stTabPanel").filter(visible=True).get_by_test_id("stMarkdownContainer").first.wait_for()
+        wait_idle(page)
         page.wait_for_timeout(400)
         charts_drawn(page)
         found = page.evaluate(WIDE_FORMULAS_JS)
@@ -148,6 +151,7 @@ def principles_tabs(page, zh: bool, where: str, problems: list, code: bool) -> N
         if i in (0, 2, 3, 4):
             shot(page, f"{where}{'-code' if code else ''}-tab{i}")
     tabs.nth(0).click()
+    wait_idle(page)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
