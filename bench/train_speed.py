@@ -13,7 +13,10 @@ seconds; interleaving keeps the ratios honest):
    its defaults, BCE-with-logits, D on real and fake separately, the same batch and data tensor) for
    ``--seconds``: images/s, and the Trainer's ratio to it.
 ``--model dcgan --loss ns`` measures the unconditional pair as before. ``--profile`` adds a per-operation
-summary (torch.profiler) of 20 Trainer steps. ``--threads`` sets torch's intra-op threads.
+summary (torch.profiler) of 20 Trainer steps. ``--threads`` sets torch's intra-op threads. ``--bound`` adds an
+upper bound for the share of matmul: the Trainer's own convolution and linear layers, each timed alone
+(forward + backward, the input shapes, memory layout and call counts of one real step), with nothing else
+a step does (activations, norms, losses, optimisers, EMA); the Trainer cannot beat its layers.
 """
 from __future__ import annotations
 
@@ -139,6 +142,48 @@ def profile_summary(steps: int = 20, rows: int = 15, model: str = "cgan") -> str
     return prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=rows)
 
 
+def layer_bound(seconds_per_layer: float = 1.0, model: str = "cgan") -> dict:
+    """The Trainer's conv / linear layers alone, at one real step's shapes: GFLOP/s and share of matmul."""
+    import collections
+    data = load_images("mnist", limit=4096)
+    trainer = Trainer(recipe_config(model, "mnist", steps=10_000_000, log_every=10_000_000,
+                                    sample_every=10_000_000, device="cpu", seed=0), data=data)
+    calls: collections.Counter = collections.Counter()
+    layers = (torch.nn.Conv2d, torch.nn.ConvTranspose2d, torch.nn.Linear)
+    hooks = [m.register_forward_hook(lambda mod, inp, out: calls.update(
+        [(mod, tuple(inp[0].shape), inp[0].requires_grad, inp[0].dim() == 4 and inp[0].shape[1] > 1
+          and inp[0].is_contiguous(memory_format=torch.channels_last), mod.weight.requires_grad)]))
+        for net in (trainer.G, trainer.D) for m in net.modules() if isinstance(m, layers)]
+    for _ in range(3):
+        trainer.train_step()
+    calls.clear()
+    trainer.train_step()
+    for h in hooks:
+        h.remove()
+    rows, flops, seconds = [], 0, 0.0
+    for (mod, shape, needs_grad, channels_last, weight_grad), n in calls.items():
+        x = torch.randn(shape)
+        if channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        x.requires_grad_(needs_grad)
+
+        def run(mod=mod, x=x, weight_grad=weight_grad):  # the gradients that step computed, no others
+            for p in mod.parameters():
+                p.requires_grad_(weight_grad)
+            y = mod(x)
+            if y.requires_grad:
+                y.backward(torch.ones_like(y))
+        f = step_flops(run)
+        k, t = timed_steps(run, seconds_per_layer)
+        rows.append((type(mod).__name__, shape, n, t / k, f * k / t))
+        for p in mod.parameters():
+            p.requires_grad_(True)
+        flops, seconds = flops + f * n, seconds + t / k * n
+    ceiling = matmul_flops(2.0)
+    return {"rows": rows, "gflop_per_step": flops / 1e9, "ms_per_step": seconds * 1e3,
+            "gflops": flops / seconds / 1e9, "matmul_gflops": ceiling / 1e9, "share_of_matmul": flops / seconds / ceiling}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=6.0)
@@ -148,6 +193,7 @@ def main() -> None:
     ap.add_argument("--loss", default=None, help="default: the recipe's")
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--bound", action="store_true", help="also time the Trainer's layers alone (an upper bound)")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     if a.threads:
@@ -163,6 +209,13 @@ def main() -> None:
           f"{r['trainer_gflops']:.1f} GFLOP/s = {r['share_of_matmul']:.0%} of matmul | reference loop "
           f"{r['reference_images_per_s']:.0f} images/s (trainer/reference {r['trainer_vs_reference']:.2f}) "
           f"| {r['threads']} threads, load {r['load']}")
+    if a.bound:
+        b = layer_bound(model=a.model)
+        for name, shape, n, t, gflops in b["rows"]:
+            print(f"  {name:16s} input {str(shape):20s} x{n}: {t * 1e3:5.2f} ms, {gflops / 1e9:6.1f} GFLOP/s")
+        print(f"  (the Trainer's step: {1e3 * r['batch'] / r['trainer_images_per_s']:.1f} ms)")
+        print(f"layers alone (the bound): {b['gflop_per_step']:.2f} GFLOP per step in {b['ms_per_step']:.1f} ms = "
+              f"{b['gflops']:.1f} GFLOP/s = {b['share_of_matmul']:.0%} of matmul ({b['matmul_gflops']:.0f} GFLOP/s)")
 
 
 if __name__ == "__main__":
