@@ -135,15 +135,16 @@ def draw_plane(cfgs: dict[str, TrainConfig], recs: dict, snaps: dict) -> None:
             st.error(tr(f"Run {k} stopped because of an error on the server.", f"训练 {k} 因服务器错误而停止。"))
     multi = len(labels) > 1
     txt = text()
+    steps = {k: int(snaps[k].get("step", 0)) if snaps[k] else 0 for k in labels}
+    if multi:  # the lines in a row of their own, so that the planes below line up however the lines wrap
+        for col, k in zip(st.columns(len(labels)), labels):
+            title = tr("A (as set)", "A（当前设置）") if k == "A" else "B: " + b_label()
+            col.markdown(status_line(k, recs[k], steps[k]) + f" — {title}")
     plane_cols = st.columns(len(labels)) if multi else [st.container()]
     for col, k in zip(plane_cols, labels):
         with col:
-            step = int(snaps[k].get("step", 0)) if snaps[k] else 0
-            title = None
-            if multi:
-                title = tr("A (as set)", "A（当前设置）") if k == "A" else "B: " + b_label()
-            st.markdown(status_line(k if multi else tr("Run", "训练"), recs[k], step)
-                        + (f" — {title}" if title else ""))
+            if not multi:
+                st.markdown(status_line(tr("Run", "训练"), recs[k], steps[k]))
             if snaps[k] is None:
                 continue
             if is_training(recs[k]):  # drawn by the browser from ~10 KiB of numbers, 10+ times a second

@@ -342,6 +342,9 @@ def test_playground_g_step_shows_l_g_and_the_saturation_preset_shows_tenfold_arr
     caps = main.locator("p", has_text="Median |∇L_G| per point").all_inner_texts()
     medians = [float(re.search(r"point: ([0-9.e+-]*[0-9])", c).group(1)) for c in caps]
     assert len(medians) == 2 and medians[1] >= 10 * medians[0], medians
+    # A's and B's planes line up although B's line above it is longer (it wraps in a narrow window)
+    tops = [c.bounding_box()["y"] for c in main.get_by_test_id("stPlotlyChart").all()[:2]]
+    assert len(tops) == 2 and abs(tops[0] - tops[1]) <= 2, tops
     shot(page, "playground-saturation-preset")
     assert_no_exception(page)
     page.get_by_role("button", name="Reset").click()
