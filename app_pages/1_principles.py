@@ -178,7 +178,8 @@ def oned_example() -> None:
     ev = model.evaluate()
     c = model.curves()
     div = model.divergence(c)
-    m1, m2, m3, m4, m5 = st.columns(5)
+    # three and two: in five columns the note under L_D ("+1.371 vs L_D(D*)") was cut
+    m1, m2, m3, m4, m5 = (*st.columns(3), *st.columns(2))
     m1.metric(tr("Steps", "步数"), model.steps)
     m2.metric("JSD(p_data‖p_g)", f"{div['jsd']:.3f}",
               help=tr("Jensen–Shannon divergence between the two densities drawn below: 0 when they match, "
@@ -226,7 +227,7 @@ def code_tab() -> None:
 
 def _saturation_text() -> dict[str, str]:
     return {"title_loss": tr("Generator loss", "生成器损失"),
-            "title_grad": tr("Gradient reaching G (∂L/∂logit)", "传到 G 的梯度（∂L/∂logit）"),
+            "title_grad": tr("Gradient to G (∂L/∂logit)", "传到 G 的梯度（∂L/∂logit）"),
             "x": "D(G(z))",  # (the slider above the chart says what it is; two long axis titles ran into each other)
             "minimax": tr("minimax: log(1 − D(G(z)))", "极小极大：log(1 − D(G(z)))"),
             "ns": tr("non-saturating: −log D(G(z))", "非饱和：−log D(G(z))"),

@@ -66,7 +66,7 @@ def test_page_renders_controls_and_views(at):
         assert at.button(key=key)
     assert at.button(key="playground_play").label == "Play"
     assert at.selectbox(key="playground_dataset").value == "ring"
-    assert at.selectbox(key="playground_loss").value == "ns"
+    assert at.radio(key="playground_loss").value == "ns"
     assert at.select_slider(key="playground_speed").value == "max"
     for key in ("playground_lr_d", "playground_lr_g", "playground_n_critic"):
         assert at.select_slider(key=key)
@@ -190,8 +190,8 @@ def test_changing_a_setting_resets_and_reset_button_works(at):
 def test_ab_runs_side_by_side_with_one_setting_changed(at):
     at.toggle(key="playground_ab").set_value(True).run()
     assert at.selectbox(key="playground_ab_field").value == "loss"
-    assert at.selectbox(key="playground_ab_loss").value == "minimax"  # the first value that differs from A's
-    at.selectbox(key="playground_ab_loss").select("lsgan").run()
+    assert at.radio(key="playground_ab_loss").value == "minimax"  # the first value that differs from A's
+    at.radio(key="playground_ab_loss").set_value("lsgan").run()
     assert len(chart_specs(at)) == 4  # two planes, curves, coverage
     at.button(key="playground_step_both").click().run()
     assert not at.exception
@@ -248,7 +248,7 @@ def test_presentation_mode_hides_advanced_settings_but_keeps_them(at):
     at.run()
     assert not at.exception
     assert all(s.key != "playground_depth" for s in at.selectbox)  # advanced settings hidden
-    assert at.selectbox(key="playground_loss")  # the main ones stay
+    assert at.radio(key="playground_loss")  # the main ones stay
     at.button(key="playground_step_both").click().run()
     from ui import jobs
     rec = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:A")
@@ -343,7 +343,7 @@ def test_a_learning_rate_or_loss_change_mid_run_keeps_the_run_and_marks_the_curv
     assert rec.step == 3
     rows = len(rec.history)
     at.select_slider(key="playground_lr_d").set_value(5e-3).run()
-    at.selectbox(key="playground_loss").set_value("hinge").run()
+    at.radio(key="playground_loss").set_value("hinge").run()
     assert not at.exception, [e.value for e in at.exception]
     same = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:A")
     assert same is rec and rec.running  # not reset
@@ -416,7 +416,7 @@ def test_save_to_a_file_and_load_it_back_restores_the_run(at):
     rows, changes = len(rec.history), list(rec.changes)
     metric_rows = list(rec.extra["playground"]["metrics"])
     at.button(key="playground_reset").click().run()
-    at.selectbox(key="playground_loss").set_value("hinge").run()
+    at.radio(key="playground_loss").set_value("hinge").run()
     assert "step 0" in status(at)
     at.file_uploader(key="playground_upload").upload("run.zip", data, "application/zip").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -508,7 +508,7 @@ def test_an_ab_pair_loads_back_with_run_b_and_its_setting(at):
     from ui import jobs
     from ui.playground_files import run_file
     at.toggle(key="playground_ab").set_value(True).run()
-    at.selectbox(key="playground_ab_loss").select("lsgan").run()
+    at.radio(key="playground_ab_loss").set_value("lsgan").run()
     at.button(key="playground_step_both").click().run()
     b = jobs.REGISTRY.latest(at.session_state["jobs_owner"], where=lambda j: j.spec.tag == "playground:B")
     data = run_file({"A": run_a(at), "B": b}, None, {"ab": ["loss", "lsgan"]})

@@ -158,7 +158,8 @@ def settings_sidebar() -> None:
         preset_picker()
         st.selectbox(tr("Data", "数据"), list(DATASETS), key=P + "dataset",
                      format_func=labels(DATASETS).__getitem__)
-        st.selectbox(tr("Loss", "损失函数"), LOSSES, key=P + "loss", format_func=labels(LOSS_NAMES).__getitem__)
+        # (a list, not a select box: the field's names are longer than the sidebar's box is wide)
+        st.radio(tr("Loss", "损失函数"), LOSSES, key=P + "loss", format_func=labels(LOSS_NAMES).__getitem__)
         lr_fmt = lambda v: f"{v:g}"  # noqa: E731
         c1, c2 = st.columns(2)
         c1.select_slider(tr("D learning rate", "D 学习率"), LRS, key=P + "lr_d", format_func=lr_fmt)
@@ -196,8 +197,11 @@ def settings_sidebar() -> None:
             key = P + "ab_" + field
             if key not in st.session_state:
                 st.session_state[key] = next((o for o in options if o != a_value), options[0])
-            fmt = labels(LOSS_NAMES).__getitem__ if field == "loss" else (lambda v: f"{v:g}" if isinstance(v, float) else str(v))
-            st.selectbox(tr("Its value in B", "B 中的取值"), options, key=key, format_func=fmt)
+            if field == "loss":  # a list, as for A's loss: the names are longer than a box in the sidebar
+                st.radio(tr("Its value in B", "B 中的取值"), options, key=key, format_func=labels(LOSS_NAMES).__getitem__)
+            else:
+                st.selectbox(tr("Its value in B", "B 中的取值"), options, key=key,
+                             format_func=lambda v: f"{v:g}" if isinstance(v, float) else str(v))
             if st.session_state[key] == a_value:
                 st.warning(tr("B has the same value as A, so the two runs are identical.",
                               "B 与 A 的取值相同，两次训练将完全一样。"))

@@ -27,8 +27,9 @@ def plot_text() -> dict[str, str]:
 
 def side_by_side(digits: dict, scale: int) -> None:
     """One column per method (and the input and the real digits), the same digits in every column."""
+    for col, key in zip(st.columns(len(SHOWN)), SHOWN):  # the titles in a row of their own: the digits line
+        col.markdown(f"**{label(key, scale)}**")          # up however the titles wrap
     for col, key in zip(st.columns(len(SHOWN)), SHOWN):
-        col.markdown(f"**{label(key, scale)}**")
         col.image(strip(digits[key]), width="stretch", output_format="PNG")
 
 

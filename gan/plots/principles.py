@@ -43,7 +43,7 @@ def saturation_curves(n: int = 400, eps: float = 1e-3) -> dict[str, np.ndarray]:
 
 SATURATION_TEXT = {
     "title_loss": "Generator loss",
-    "title_grad": "Gradient reaching G (∂L/∂logit)",
+    "title_grad": "Gradient to G (∂L/∂logit)",
     "x": "D(G(z))",
     "minimax": "minimax: log(1 − D(G(z)))",
     "ns": "non-saturating: −log D(G(z))",

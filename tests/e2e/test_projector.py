@@ -35,16 +35,19 @@ SHOTS = Path(os.environ.get("GAN_SHOTS_DIR") or SCREENSHOTS / "projector")
 # Text cut off: an element (or a child) whose content is wider than its box. Metric values and labels, button
 # labels, widget labels, tab labels and selected options are where a long number or word gets an ellipsis.
 CLIPPED_JS = """() => {
-  const sel = ['[data-testid="stMetricValue"]', '[data-testid="stMetricLabel"]', 'button',
-               '[data-testid="stWidgetLabel"]', '[role="tab"]', '[role="tablist"]', '[data-baseweb="select"] [value]',
-               '[data-baseweb="select"] > div > div'];
+  const sel = ['[data-testid="stMetricValue"]', '[data-testid="stMetricLabel"]', '[data-testid="stMetricDelta"]', 'button',
+               '[data-testid="stWidgetLabel"]', '[role="tab"]', '[role="tablist"]', '[data-testid="stSelectbox"] input'];
   const out = [];
   for (const s of sel) {
     for (const el of document.querySelectorAll('[data-testid="stMain"] ' + s + ', [data-testid="stSidebar"] ' + s)) {
       if (!el.offsetParent) continue;  // hidden (another tab)
       for (const e of [el, ...el.querySelectorAll('*')]) {
-        if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && (e.innerText || '').trim()) {
-          out.push(s + ': ' + e.innerText.trim().slice(0, 80));
+        const text = (e.tagName === 'INPUT' ? e.value : e.innerText) || '';  // (a select box shows an input's value)
+        // a select box whose choice the element below repeats in full (the playground's "Try this") is fine
+        const below = (e.closest('[data-testid="stElementContainer"]') || {}).nextElementSibling;
+        if (e.tagName === 'INPUT' && below && (below.innerText || '').includes(text.trim())) continue;
+        if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && text.trim()) {
+          out.push(s + ': ' + text.trim().slice(0, 80));
           break;
         }
       }
