@@ -10,6 +10,7 @@ import streamlit as st
 from gan import hub, zoo
 from ui.errors import guard
 from ui.i18n import md, tr
+from ui.sidebar import table
 
 P = "zoo_"
 GENERATE_PAGE = "app_pages/4_generate.py"
@@ -54,10 +55,10 @@ with guard("model zoo"):
              tr("Where", "来源"): status(e),
              tr("Architecture", "架构"): architecture(e) + (tr(" · conditional", " · 条件") if e.conditional else ""),
              tr("Data", "数据"): data(e),
-             tr("Size (MB)", "大小（MB）"): e.size_mb,
-             tr("Parameters", "参数量"): e.params,
+             tr("Size (MB)", "大小（MB）"): "—" if e.size_mb is None else f"{e.size_mb:.2f}",
+             tr("Parameters", "参数量"): "—" if e.params is None else f"{e.params:,}",
              tr("License", "许可证"): license_name(e)} for e in entries]
-    st.dataframe(rows, hide_index=True, width="stretch", key=P + "table")
+    table(rows, key=P + "table")
     if not any(e.origin == "bundled" for e in entries):
         st.info(tr("No bundled generators in this copy of the app.", "此版本的应用没有内置生成器。"))
     if hub.hub_offline():

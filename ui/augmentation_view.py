@@ -8,6 +8,7 @@ import streamlit as st
 from gan.augmentation_study import SETTINGS, effect, text_numbers
 from gan.plots.augmentation import accuracy_bars
 from ui.i18n import md, tr
+from ui.sidebar import table
 
 SETTING_LABELS = {
     "real": ("real images only", "只用真实图像"),
@@ -57,7 +58,7 @@ def study_table(results: dict) -> None:
                   "seeds the accuracy was higher than with real images only.",
                   "在 2,000 张留出图像上的准确率，各种子的均值 ± 标准差（%）。Δ：与同一种子只用真实图像时的平均差，"
                   "单位为百分点；上升的种子：准确率高于只用真实图像的种子个数。"))
-    st.dataframe(rows, hide_index=True, width="stretch", key="aug_table")
+    table(rows, key="aug_table")
 
 
 def how_made(results: dict) -> None:
@@ -149,7 +150,7 @@ def live_result(job, summary: list[dict]) -> dict | None:
         rows.append({tr("Training data", "训练数据"): label(s), tr("Your run", "你的这次运行"): pct(a),
                      tr("Bundled table (mean ± std)", "内置表格（均值 ± 标准差）"):
                          pct(row["mean"], row["std"]) if row else tr("not in the table", "表格中没有")})
-    st.dataframe(rows, hide_index=True, width="stretch", key="aug_live_table")
+    table(rows, key="aug_live_table")
     if "real" in ev.accuracies and "real+gan" in ev.accuracies:
         d = 100 * (ev.accuracies["real+gan"] - ev.accuracies["real"])
         st.markdown(tr(f"With the cGAN's samples this run scored **{d:+.1f} points** against real images only.",

@@ -10,6 +10,7 @@ from gan.metrics.own_classes import COPY_RATIO, TRUST_ACCURACY
 from ui import jobs
 from ui.errors import guard
 from ui.i18n import tr
+from ui.sidebar import table as show_table
 
 P = "own_"
 QTAG = "own-quality"
@@ -134,7 +135,7 @@ def report_view(r) -> None:
     table[tr("ratio", "比值")] = [f"{c.ratio:.2f}" if c.ratio is not None else "–" for c in r.classes]
     table[tr("spread: samples / pictures", "离散度：样本 / 图片")] = [
         f"{c.sample_spread:.3f} / {c.real_spread:.3f}" if c.spread_ratio is not None else "–" for c in r.classes]
-    st.dataframe(table, hide_index=True, key=P + "quality_table")
+    show_table(table, key=P + "quality_table")
     st.caption(tr(f"{r.n_per_class} samples per class. Distances are the root-mean-square pixel difference on the "
                   "−1…1 scale (0 = identical). A ratio near 1 or above: samples are as far from your pictures as your "
                   f"pictures are from each other; below {COPY_RATIO}: samples sit on top of training pictures (copies).",

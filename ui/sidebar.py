@@ -142,6 +142,15 @@ def _spaces_outside_brackets(text: str) -> list[int]:
     return out
 
 
+def table(rows, key: str) -> None:
+    """A table of ``rows``: a scrollable, sortable grid; in presentation mode a plain table whose cells wrap
+    (with the larger text the grid's last columns ran past its edge on a 1024 px projector)."""
+    if presenting():
+        st.table(rows, hide_index=True)
+    else:
+        st.dataframe(rows, hide_index=True, width="stretch", key=key)
+
+
 def for_screen(fig):
     """``fig`` as the screen in use needs it: in presentation mode every text of the chart is CHART_SCALE
     times larger (titles, axes, ticks, legends, annotations, colour bars) and the chart CHART_GROW times

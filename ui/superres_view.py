@@ -8,6 +8,7 @@ import streamlit as st
 from gan.plots.superres import sharpness_bars, sharpness_curve
 from gan.superres import EXAMPLES, METHODS, SIDE, gaps, strip
 from ui.i18n import tr
+from ui.sidebar import table
 
 SHOWN = ("input", *METHODS, "real")
 
@@ -41,7 +42,7 @@ def figures(metrics: dict) -> None:
              "PSNR (dB)": "—" if metrics[m]["psnr"] is None else f"{metrics[m]['psnr']:.2f}",
              tr("classifier accuracy", "分类器准确率"): f"{metrics[m]['accuracy']:.1%}"}
             for m in (*METHODS, "real")]
-    st.dataframe(rows, hide_index=True, width="stretch", key="sr_table")
+    table(rows, key="sr_table")
     st.plotly_chart(sharpness_bars(metrics, plot_text()), width="stretch", key="sr_bars",
                     config={"displayModeBar": False})
     st.markdown(verdict(metrics))

@@ -56,6 +56,12 @@ CLIPPED_JS = """() => {
   return [...new Set(out)];
 }"""
 
+# On a projector, tables whose columns run past the edge (a data grid scrolls sideways: fine on a laptop,
+# where its last columns are a scroll away; on a projector they are simply missing).
+WIDE_TABLES_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .dvn-scroller, [data-testid="stMain"] [data-testid="stTable"]')]
+  .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1)
+  .map(e => 'table wider than its box: ' + e.scrollWidth + ' > ' + e.clientWidth)"""
+
 # Formulas wider than the column they sit in (KaTeX blocks scroll or are cut), on the visible tab.
 WIDE_FORMULAS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display > .katex')]
   .filter(k => k.offsetParent)
@@ -186,6 +192,8 @@ def test_every_page_readable_normal_and_presenting(browser, server, lang):
                 page.wait_for_timeout(500)  # images and fonts settle
                 assert_no_exception(page)
                 problems += [f"{where}: {c}" for c in page.evaluate(CLIPPED_JS) + page.evaluate(CHART_PROBLEMS_JS)]
+                if mode == "present":
+                    problems += [f"{where}: {c}" for c in page.evaluate(WIDE_TABLES_JS)]
                 shot(page, where)
                 if entry.url_path == "playground":
                     fonts[mode] = page.evaluate(CHART_FONT_JS)
