@@ -159,8 +159,7 @@ def controls(job: jobs.Job | None) -> None:
     if not avail.get(ds):
         st.caption(tr(f"No offline copy under {data_root()}; starting will try to download it.",
                       f"{data_root()} 下没有本地副本；开始训练时会尝试下载。"))
-    # four in a row; two rows of two in presentation mode, whose larger text would cut "hinge (default)"
-    c1, c2, c3, c4 = st.columns(4) if adv else (*st.columns(2), *st.columns(2))
+    c1, c2, c3, c4 = st.columns(4) if adv else (*st.columns(2), *st.columns(2))  # (presenting: text is larger)
     c1.selectbox(tr("Train for", "训练时长"), BUDGETS_S + (0,), format_func=budget_label, key=P + "budget",
                  disabled=running)
     c2.number_input(tr("Steps", "步数"), min_value=1, max_value=1_000_000, value=300, step=50, key=P + "steps",

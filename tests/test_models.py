@@ -145,3 +145,43 @@ def test_huggan_layout_matches_manifest():
     g = build("huggan-dcgan")
     assert {k: list(v.shape) for k, v in g.state_dict().items()} == manifest
     assert g(torch.randn(2, 100)).shape == (2, 3, 64, 64)
+
+
+def test_flat_features_hands_back_the_gradient_in_the_features_layout():
+    """D flattens channels-last features (the Trainer's layout on the CPU): the gradient below the flatten must
+    come back channels-last too (mixed layouts made LeakyReLU's and the convolution's backward much slower),
+    and be the same numbers as plain flatten's."""
+    from gan.models.dcgan import flat_features
+    torch.manual_seed(0)
+    w = torch.randn(8 * 7 * 7)
+    for layout, want_cl in ((torch.channels_last, True), (torch.contiguous_format, False)):
+        x = torch.randn(4, 8, 7, 7).contiguous(memory_format=layout).requires_grad_(True)
+        assert torch.equal(flat_features(x), x.flatten(1))
+        g, = torch.autograd.grad((flat_features(x) @ w).sum(), x)
+        plain, = torch.autograd.grad((x.flatten(1) @ w).sum(), x)
+        assert torch.equal(g, plain)
+        assert g.is_contiguous(memory_format=torch.channels_last) == want_cl
+    x = torch.randn(2, 8, 7, 7).contiguous(memory_format=torch.channels_last)  # no gradient wanted: plain flatten
+    assert torch.equal(flat_features(x), x.flatten(1))
+
+
+@pytest.mark.parametrize("family", ["dcgan", "cgan"])
+def test_discriminator_gradients_reach_its_layers_in_their_own_layout(family):
+    """In the Trainer's channels-last layout, every layer of D gets its output's gradient in its output's layout."""
+    from gan.models.cgan import CondDiscriminator
+    from gan.models.dcgan import DCGANDiscriminator
+    d = (CondDiscriminator(width=8, spectral_norm=True) if family == "cgan" else DCGANDiscriminator(width=8))
+    d = d.to(memory_format=torch.channels_last)
+    mixed = []
+
+    def hook(mod, inp, out):
+        if out.dim() == 4 and out.shape[1] > 1 and out.requires_grad:
+            cl = out.is_contiguous(memory_format=torch.channels_last)
+            out.register_hook(lambda g: mixed.append(type(mod).__name__)
+                              if g.is_contiguous(memory_format=torch.channels_last) != cl else None)
+    for m in d.features:
+        m.register_forward_hook(hook)
+    x = torch.randn(6, 1, 28, 28).requires_grad_(True)
+    out = d(x, torch.randint(10, (6,))) if family == "cgan" else d(x)
+    out.sum().backward()
+    assert not mixed, mixed

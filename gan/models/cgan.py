@@ -11,7 +11,7 @@ from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
 from . import HUB_CARD_TEMPLATE
-from .dcgan import _layout, maybe_sn, upsampler
+from .dcgan import _layout, flat_features, maybe_sn, upsampler
 
 
 class CondGenerator(nn.Module, PyTorchModelHubMixin, library_name="gan-studio", tags=["gan", "cgan", "conditional"],
@@ -58,7 +58,7 @@ class CondDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-studi
         self._last_features: torch.Tensor | None = None
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        f = self.features(x).flatten(1)  # (B, F)
+        f = flat_features(self.features(x))  # (B, F)
         self._last_features = f
         return self.head(f).squeeze(1) + (self.embed(y) * f).sum(1)  # (B,)
 

@@ -33,6 +33,28 @@ def maybe_sn(layer: nn.Module, on: bool) -> nn.Module:
     return _sn(layer) if on else layer
 
 
+class _GradInLayout(torch.autograd.Function):
+    """Identity whose backward hands on the gradient in the memory layout of the forward tensor."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        ctx.channels_last = x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last)
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
+        return grad.contiguous(memory_format=torch.channels_last) if ctx.channels_last else grad
+
+
+def flat_features(features: torch.Tensor) -> torch.Tensor:
+    """(B, C, H, W) -> (B, C*H*W), as ``flatten(1)``. With channels-last features (the Trainer's layout on the
+    CPU) flattening copies them into the usual order, and its gradient comes back in that order: the layers
+    below would then get a gradient whose layout differs from their output's, and PyTorch's elementwise and
+    convolution backward kernels are much slower on mixed layouts. The gradient is put back into the features'
+    layout first (one copy)."""
+    return (_GradInLayout.apply(features) if features.requires_grad else features).flatten(1)
+
+
 def upsampler(c: int, n_up: int, channels: int) -> nn.Sequential:
     """(B, c, s, s) -> (B, channels, s * 2**n_up, s * 2**n_up) in [-1, 1]: halve channels, double size."""
     layers: list[nn.Module] = []
@@ -100,7 +122,7 @@ class DCGANDiscriminator(nn.Module, PyTorchModelHubMixin, library_name="gan-stud
         self._last_features: torch.Tensor | None = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        f = self.features(x).flatten(1)  # (B, F)
+        f = flat_features(self.features(x))  # (B, F)
         self._last_features = f
         return self.head(f).squeeze(1)  # (B,)
 

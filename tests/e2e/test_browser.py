@@ -315,8 +315,10 @@ def test_deep_link_is_the_first_visit_after_a_restart(browser):
             wait_idle(pg)
             shot(pg, "deep-link-first-visit")
             sidebar = pg.get_by_test_id("stSidebar")
-            assert sidebar.get_by_role("radiogroup", name="Language").count() == 1, \
-                "app.py did not run: the page was served from the pages/ directory without the app's sidebar"
+            # (waits: read once, right after the first run, the sidebar was sometimes not drawn yet)
+            expect(sidebar.get_by_role("radiogroup", name="Language"),
+                   "app.py did not run: the page was served from the pages/ directory without the app's sidebar"
+                   ).to_have_count(1)
             assert pg.get_by_test_id("stSidebarNav").get_by_role("link", name="app").count() == 0
         finally:
             ctx.close()
