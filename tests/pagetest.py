@@ -14,11 +14,17 @@ def run_page(path: str, timeout: float = 60, **state) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab ``label`` of a ``ui.tabs.lazy_tabs`` group (keyed ``key``) and rerun: only the open tab is
+    drawn."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def each_tab(at: AppTest, key: str):
-    """Open every tab of a ``ui.tabs.lazy_tabs`` group (keyed ``key``) in turn, rerunning the page each time
-    (only the open tab is drawn); yields the label of the tab open now."""
+    """Open every tab of a ``ui.tabs.lazy_tabs`` group in turn; yields the label of the tab open now."""
     for label in [t.label for t in at.tabs]:
-        at.session_state[key] = label
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
+        open_tab(at, key, label)
         yield label

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan import codeview
+from tests import pagetest
 from tests.pagetest import each_tab
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +27,8 @@ def at() -> AppTest:
 
 
 def open_tab(app: AppTest, label: str) -> AppTest:
-    """Only the open tab is drawn (ui/tabs.py): open ``label`` (English or Chinese) and rerun."""
-    app.session_state["principles_tab"] = label
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    """Only the open tab is drawn (ui/tabs.py): open ``label`` (English or Chinese)."""
+    return pagetest.open_tab(app, "principles_tab", label)
 
 
 def metric(app: AppTest, label: str) -> str:

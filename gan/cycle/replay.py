@@ -22,8 +22,6 @@ MAX_FILE_BYTES = 8 * 2**20
 MAX_SNAPSHOTS = 200
 
 
-
-
 @dataclass
 class CycleRecording:
     rows: list[dict]
